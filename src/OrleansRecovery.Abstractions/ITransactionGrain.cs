@@ -1,0 +1,35 @@
+namespace OrleansRecovery;
+
+/// <summary>
+/// Governs one transaction (the grain key is the transaction id). Every answer is given after the storage write that covers it.
+/// </summary>
+[Alias("OrleansRecovery.ITransactionGrain")]
+public interface ITransactionGrain : IGrainWithStringKey
+{
+    /// <summary>Submits one message: applied, parked, answered as a duplicate, or rejected with a reason.</summary>
+    /// <exception cref="ArgumentNullException">The message is null.</exception>
+    [Alias("SubmitAsync")]
+    Task<SubmitResult> SubmitAsync(TransactionMessage message);
+
+    /// <summary>
+    /// Submits messages in order; the answers come in the same order, after the writes that cover all of them.
+    /// A batch over the configured limit is rejected whole (every answer <see cref="RejectionCode.BatchTooLarge"/>).
+    /// </summary>
+    [Alias("SubmitBatchAsync")]
+    Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<TransactionMessage> messages);
+
+    /// <summary>
+    /// Puts the transaction into recovery, durably, and announces it on the recovery-requests stream. Idempotent: while a recovery
+    /// is in progress, returns it unchanged.
+    /// </summary>
+    [Alias("BeginRecoveryAsync")]
+    Task<RecoveryInfo> BeginRecoveryAsync(string reason);
+
+    /// <summary>Returns the transaction's mode, pending log depth and age, current recovery and counters.</summary>
+    [Alias("GetStatusAsync")]
+    Task<TransactionStatus> GetStatusAsync();
+
+    /// <summary>Returns the application's data for this transaction (its type is the application's), or null before any.</summary>
+    [Alias("GetDataAsync")]
+    Task<object?> GetDataAsync();
+}

@@ -1,0 +1,19 @@
+namespace OrleansRecovery.Logic;
+
+/// <summary>
+/// The application's transaction logic, plugged into <c>TransactionGrain</c>. Implementations must be pure: they receive the
+/// current data and return the new data without mutating the old (the engine keeps the old value to restore it when a storage
+/// write fails), and they perform no I/O. Outcomes the logic cannot know yet (an external call that timed out) are reported as
+/// <see cref="NormalDecision.InDoubt"/>, which starts a recovery. Derive from <see cref="TransactionLogic{TData}"/> for typed data.
+/// </summary>
+public interface ITransactionLogic
+{
+    /// <summary>The data of a transaction that has never been written.</summary>
+    object? CreateInitialData(string transactionId);
+
+    /// <summary>Applies a normal message (on arrival in Normal mode, or when replayed after recovery).</summary>
+    NormalDecision ApplyNormal(object? data, TransactionMessage message);
+
+    /// <summary>Applies a recovery message while the transaction recovers; says whether recovery is complete.</summary>
+    RecoveryDecision ApplyRecovery(object? data, TransactionMessage message, RecoveryInfo recovery);
+}

@@ -1,0 +1,14 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace OrleansRecovery.StateMachine;
+
+/// <summary>
+/// The compact form in which message ids are remembered: a 64-bit XxHash3 of the id's UTF-8 bytes. With the default limits
+/// (1,000 remembered + up to 100,000 pending ids) the chance that two different ids of one transaction collide is below 1e-9.
+/// </summary>
+public static class MessageIdHash
+{
+    /// <summary>Hashes a message id.</summary>
+    public static ulong Of(string messageId) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(messageId));
+}

@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+
+namespace OrleansRecovery.StateMachine;
+
+/// <summary>
+/// Everything the state machine knows of one transaction, as an immutable value: what storage holds (header and pending log)
+/// plus informational counters. A transition produces a new value; the grain keeps the old one until the write succeeds.
+/// </summary>
+public sealed record TransactionState
+{
+    /// <summary>The mode.</summary>
+    public TransactionMode Mode { get; init; }
+
+    /// <summary>The recovery in progress, or null in Normal mode.</summary>
+    public RecoveryInfo? Recovery { get; init; }
+
+    /// <summary>The application's data.</summary>
+    public object? Data { get; init; }
+
+    /// <summary>Recently admitted message ids (applied, processed or recovery subjects).</summary>
+    public required MessageIdWindow Admitted { get; init; }
+
+    /// <summary>Normal messages admitted and not yet applied.</summary>
+    public PendingLog Pending { get; init; } = PendingLog.Empty;
+
+    /// <summary>Answers given, by outcome.</summary>
+    public MessageCounters Counters { get; init; }
+
+    /// <summary>Recently rejected messages, oldest first.</summary>
+    public ImmutableList<RejectedMessage> Rejections { get; init; } = [];
+
+    /// <summary>True when parked messages wait for replay (Normal mode with a non-empty pending log).</summary>
+    public bool ReplayDue => Mode == TransactionMode.Normal && !Pending.IsEmpty;
+
+    /// <summary>The state of a transaction never written before.</summary>
+    public static TransactionState New(object? data, RecoveryLimits limits) =>
+        new() { Data = data, Admitted = MessageIdWindow.Empty(limits.DedupWindow) };
+
+    /// <summary>True when a message with this id hash was admitted and is still remembered.</summary>
+    public bool HasAdmitted(ulong idHash) => Admitted.Contains(idHash) || Pending.ContainsId(idHash);
+}
