@@ -6,8 +6,7 @@ namespace OrleansRecovery;
 [Alias("OrleansRecovery.ITransactionGrain")]
 public interface ITransactionGrain : IGrainWithStringKey
 {
-    /// <summary>Submits one message: applied, parked, answered as a duplicate, or rejected with a reason.</summary>
-    /// <exception cref="ArgumentNullException">The message is null.</exception>
+    /// <summary>Submits one message: applied, parked, answered as a duplicate, or rejected with a reason (a null message too).</summary>
     [Alias("SubmitAsync")]
     Task<SubmitResult> SubmitAsync(TransactionMessage message);
 
@@ -22,6 +21,7 @@ public interface ITransactionGrain : IGrainWithStringKey
     /// Puts the transaction into recovery, durably, and announces it on the recovery-requests stream. Idempotent: while a recovery
     /// is in progress, returns it unchanged.
     /// </summary>
+    /// <exception cref="ArgumentException">The reason is empty or over the configured length.</exception>
     [Alias("BeginRecoveryAsync")]
     Task<RecoveryInfo> BeginRecoveryAsync(string reason);
 

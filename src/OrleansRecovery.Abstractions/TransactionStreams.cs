@@ -11,4 +11,21 @@ public static class TransactionStreams
 
     /// <summary>Namespace of outbound streams: events are <see cref="RecoveryRequested"/>, the stream key is the transaction id.</summary>
     public const string RecoveryRequestsNamespace = "transaction-recovery-requests";
+
+    /// <summary>The default prefix of the Azure queue names used by the stream provider.</summary>
+    public const string DefaultQueuePrefix = "orleansrecovery";
+
+    /// <summary>The default number of Azure queues used by the stream provider.</summary>
+    public const int DefaultQueueCount = 4;
+
+    /// <summary>
+    /// The Azure queue names a silo and every producer must share: <c>{prefix}-0</c> … <c>{prefix}-{count-1}</c>. Explicit names
+    /// (rather than Orleans' ServiceId-derived defaults) let producers publish without knowing the cluster's ServiceId.
+    /// </summary>
+    public static List<string> QueueNames(string prefix = DefaultQueuePrefix, int count = DefaultQueueCount)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return [.. Enumerable.Range(0, count).Select(i => $"{prefix}-{i}")];
+    }
 }

@@ -142,6 +142,17 @@ public sealed class RecoveryStateMachine
         return new Transition(next, [], writes, started) { Replayed = applied };
     }
 
+    /// <summary>
+    /// Records an inbound event that is not a message at all (e.g. a stream event of a foreign type): counted and kept in the
+    /// rejection history, nothing else changes.
+    /// </summary>
+    public Transition RejectEvent(TransactionState state, string description, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var rejection = SubmitResult.Rejected(string.Empty, RejectionCode.InvalidKind, description);
+        return Reject(state, null, rejection, now);
+    }
+
     private Transition Decide(TransactionState state, string transactionId, TransactionMessage? message,
         DateTimeOffset now, Func<string> newRecoveryId)
     {

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using OrleansRecovery.Logic;
+
+namespace OrleansRecovery.Ledger;
+
+/// <summary>
+/// Reference transaction logic: an account ledger reconciled with a system of record. Normal messages credit and debit the
+/// account; an external debit whose call timed out leaves it in doubt; recovery messages adjust it and settle the doubt.
+/// </summary>
+public sealed class LedgerLogic : TransactionLogic<LedgerData>
+{
+    /// <inheritdoc />
+    protected override LedgerData CreateInitialData(string transactionId) => new(transactionId, 0, []);
+
+    /// <inheritdoc />
+    protected override NormalDecision ApplyNormal(LedgerData data, TransactionMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message.Type)
+        {
+            case LedgerMessageTypes.Credit:
+                return Amount(message, out var credit, out var problem)
+                    ? NormalDecision.Applied(data.Post(message.MessageId, "credit", credit))
+                    : NormalDecision.Rejected(problem!);
+            case LedgerMessageTypes.Debit:
+                return Amount(message, out var debit, out problem)
+                    ? NormalDecision.Applied(data.Post(message.MessageId, "debit", -debit))
+                    : NormalDecision.Rejected(problem!);
+            case LedgerMessageTypes.ExternalDebit:
+                if (!Amount(message, out var external, out problem))
+                {
+                    return NormalDecision.Rejected(problem!);
+                }
+
+                return ReadString(message.Payload, "outcome") == "timeout"
+                    ? NormalDecision.InDoubt(data, $"External debit of {external} timed out; its outcome is unknown.")
+                    : NormalDecision.Applied(data.Post(message.MessageId, "debit", -external));
+            default:
+                return NormalDecision.Rejected($"Ledger does not know normal message type '{message.Type}'.");
+        }
+    }
+
+    /// <inheritdoc />
+    protected override RecoveryDecision ApplyRecovery(LedgerData data, TransactionMessage message, RecoveryInfo recovery)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(recovery);
+        switch (message.Type)
+        {
+            case LedgerMessageTypes.Adjustment:
+                return SignedAmount(message, out var amount, out var problem)
+                    ? RecoveryDecision.Continue(data.Post(message.MessageId, "adjustment", amount))
+                    : RecoveryDecision.Rejected(problem!);
+            case LedgerMessageTypes.Settle:
+                if (recovery.Subject is not { } subject)
+                {
+                    return RecoveryDecision.Rejected("Nothing to settle: this recovery has no in-doubt message.");
+                }
+
+                var applied = ReadBool(message.Payload, "applied");
+                if (applied is null)
+                {
+                    return RecoveryDecision.Rejected("Settle payload needs a boolean 'applied'.");
+                }
+
+                if (applied == false || !Amount(subject, out var debit, out _))
+                {
+                    return RecoveryDecision.Complete(data);
+                }
+
+                return RecoveryDecision.Complete(data.Post(subject.MessageId, "debit", -debit));
+            case LedgerMessageTypes.Reconciled:
+                return recovery.Subject is { } unsettled
+                    ? RecoveryDecision.Rejected($"In-doubt message '{unsettled.MessageId}' is not settled; send '{LedgerMessageTypes.Settle}'.")
+                    : RecoveryDecision.Complete(data);
+            default:
+                return RecoveryDecision.Rejected($"Ledger does not know recovery message type '{message.Type}'.");
+        }
+    }
+
+    private static bool Amount(TransactionMessage message, out long amount, out string? problem)
+    {
+        if (!SignedAmount(message, out amount, out problem))
+        {
+            return false;
+        }
+
+        if (amount <= 0)
+        {
+            problem = $"Amount must be positive; was {amount}.";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool SignedAmount(TransactionMessage message, out long amount, out string? problem)
+    {
+        amount = 0;
+        try
+        {
+            using var json = JsonDocument.Parse(message.Payload);
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("amount", out var value)
+                && value.TryGetInt64(out amount))
+            {
+                problem = null;
+                return true;
+            }
+        }
+        catch (JsonException ex)
+        {
+            problem = $"Payload is not valid JSON: {ex.Message}";
+            return false;
+        }
+
+        problem = "Payload needs an integer 'amount' (minor units).";
+        return false;
+    }
+
+    private static string? ReadString(string payload, string name)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var v)
+                && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool? ReadBool(string payload, string name)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var v)
+                && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansRecovery.Diagnostics;
+
+/// <summary>The engine's log messages. Event ids are stable: 1xxx lifecycle, 2xxx messages, 3xxx storage, 4xxx streams.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Transaction {TransactionId} entered recovery {RecoveryId}: {Reason}")]
+    public static partial void RecoveryStarted(ILogger logger, string transactionId, string recoveryId, string reason);
+
+    [LoggerMessage(1002, LogLevel.Information, "Transaction {TransactionId} completed recovery; {PendingCount} parked messages to replay")]
+    public static partial void RecoveryCompleted(ILogger logger, string transactionId, long pendingCount);
+
+    [LoggerMessage(1003, LogLevel.Information, "Transaction {TransactionId} finished replay at position {ReplayPosition}")]
+    public static partial void ReplayFinished(ILogger logger, string transactionId, long replayPosition);
+
+    [LoggerMessage(1004, LogLevel.Debug, "Transaction {TransactionId} loaded: mode {Mode}, {PendingCount} pending")]
+    public static partial void Loaded(ILogger logger, string transactionId, TransactionMode mode, long pendingCount);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Transaction {TransactionId} rejected message {MessageId} ({Code}): {Reason}")]
+    public static partial void MessageRejected(ILogger logger, string transactionId, string messageId, RejectionCode code, string? reason);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Transaction {TransactionId}: storage write failed; state will be reloaded before the next decision")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string transactionId);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Transaction {TransactionId}: replay step failed; it will be retried")]
+    public static partial void ReplayStepFailed(ILogger logger, Exception exception, string transactionId);
+
+    [LoggerMessage(3003, LogLevel.Debug, "Transaction {TransactionId}: clearing applied segments failed (harmless: they are never read again)")]
+    public static partial void ClearFailed(ILogger logger, Exception exception, string transactionId);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Transaction {TransactionId}: replay watchdog reminder could not be changed")]
+    public static partial void WatchdogFailed(ILogger logger, Exception exception, string transactionId);
+
+    [LoggerMessage(4001, LogLevel.Warning, "Transaction {TransactionId}: announcing recovery {RecoveryId} on stream provider {Provider} failed")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception, string transactionId, string recoveryId, string provider);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Transaction {TransactionId}: stream event of type {EventType} is not a TransactionMessage; rejected")]
+    public static partial void ForeignStreamEvent(ILogger logger, string transactionId, string eventType);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Transaction {TransactionId}: inbound stream reported an error")]
+    public static partial void StreamError(ILogger logger, Exception exception, string transactionId);
+}

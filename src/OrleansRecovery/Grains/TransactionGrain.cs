@@ -1,0 +1,346 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using OrleansRecovery.Diagnostics;
+using OrleansRecovery.Hosting;
+using OrleansRecovery.Logic;
+using OrleansRecovery.StateMachine;
+using OrleansRecovery.Storage;
+
+namespace OrleansRecovery.Grains;
+
+/// <summary>
+/// Governs one transaction: loads its records, asks <see cref="RecoveryStateMachine"/> what to do, stores what it decided, and
+/// only then answers. Receives messages through <see cref="ITransactionGrain"/> calls and through an implicit subscription to
+/// <see cref="TransactionStreams.InboundNamespace"/>; replays parked messages on a grain timer, with a reminder as a watchdog
+/// so that a replay interrupted by a crash resumes on its own.
+/// </summary>
+[ImplicitStreamSubscription(TransactionStreams.InboundNamespace)]
+public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<object>
+{
+    private const string WatchdogReminder = "orleansrecovery-replay-watchdog";
+
+    private readonly RecoveryStateMachine _machine;
+    private readonly ITransactionLogic _logic;
+    private readonly TransactionRecoveryOptions _options;
+    private readonly RecoveryMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private TransactionStore? _store;
+    private TransactionState? _state;
+    private IGrainTimer? _replayTimer;
+    private bool _watchdogSet;
+
+    /// <summary>Creates the grain; the logic, options and metrics come from the silo's services.</summary>
+    public TransactionGrain(ITransactionLogic logic, IOptions<TransactionRecoveryOptions> options, RecoveryMetrics metrics,
+        ILogger<TransactionGrain> logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _logic = logic;
+        _options = options.Value;
+        _machine = new RecoveryStateMachine(logic, _options.ToLimits());
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+    }
+
+    private string TransactionId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
+        _store = new TransactionStore(storage, this.GetGrainId());
+
+        // P1: the mode is read from storage before any message is classified; P5: an interrupted replay resumes now.
+        var state = await LoadAsync(cancellationToken);
+        if (state.ReplayDue)
+        {
+            _watchdogSet = true;
+            StartReplay();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<SubmitResult> SubmitAsync(TransactionMessage message) => (await SubmitCoreAsync([message]))[0];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<TransactionMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return await SubmitCoreAsync(messages);
+    }
+
+    /// <inheritdoc />
+    public async Task<RecoveryInfo> BeginRecoveryAsync(string reason)
+    {
+        var state = await CurrentAsync(CancellationToken.None);
+        var transition = _machine.BeginRecovery(state, reason, _time.GetUtcNow(), NewRecoveryId());
+        await CommitAsync(transition, CancellationToken.None);
+        return _state!.Recovery!;
+    }
+
+    /// <inheritdoc />
+    public async Task<TransactionStatus> GetStatusAsync()
+    {
+        var state = await CurrentAsync(CancellationToken.None);
+        var now = _time.GetUtcNow();
+        var oldest = state.Pending.Oldest?.AdmittedAt;
+        return new TransactionStatus
+        {
+            TransactionId = TransactionId,
+            Mode = state.Mode,
+            Recovery = state.Recovery,
+            PendingCount = state.Pending.Count,
+            OldestPendingSince = oldest,
+            OldestPendingAge = oldest is { } since ? now - since : null,
+            Counters = state.Counters,
+            RecentRejections = [.. state.Rejections],
+            Replaying = state.ReplayDue,
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task<object?> GetDataAsync() => (await CurrentAsync(CancellationToken.None)).Data;
+
+    /// <inheritdoc />
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        ArgumentNullException.ThrowIfNull(handleFactory);
+
+        // Subscribed as object so that a foreign event type is answered (rejected and kept) instead of failing delivery forever.
+        await handleFactory.Create<object>().ResumeAsync(this);
+    }
+
+    /// <summary>
+    /// Handles one inbound stream event. Completes only after the write covering it; throws only when storage failed (so the
+    /// event is redelivered). Anything that can never succeed is rejected, counted and kept in the status, never thrown back.
+    /// </summary>
+    public async Task OnNextAsync(object item, StreamSequenceToken? token = null)
+    {
+        if (item is TransactionMessage message)
+        {
+            await SubmitCoreAsync([message]);
+            return;
+        }
+
+        var type = item?.GetType().FullName ?? "null";
+        Log.ForeignStreamEvent(_logger, TransactionId, type);
+        var state = await CurrentAsync(CancellationToken.None);
+        var transition = _machine.RejectEvent(state,
+            $"Stream event of type {type} is not a {nameof(TransactionMessage)}.", _time.GetUtcNow());
+        await CommitAsync(transition, CancellationToken.None);
+        _metrics.Answered(transition.Results[0], null);
+    }
+
+    /// <inheritdoc />
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task OnErrorAsync(Exception ex)
+    {
+        Log.StreamError(_logger, ex, TransactionId);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WatchdogReminder)
+        {
+            return;
+        }
+
+        var state = await CurrentAsync(CancellationToken.None);
+        if (state.ReplayDue)
+        {
+            _watchdogSet = true;
+            StartReplay();
+        }
+        else
+        {
+            _watchdogSet = true;
+            await SetWatchdogAsync(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<SubmitResult>> SubmitCoreAsync(IReadOnlyList<TransactionMessage?> messages)
+    {
+        var state = await CurrentAsync(CancellationToken.None);
+        var transition = _machine.Submit(state, TransactionId, messages, _time.GetUtcNow(), NewRecoveryId);
+        await CommitAsync(transition, CancellationToken.None);
+        for (var i = 0; i < transition.Results.Count; i++)
+        {
+            var result = transition.Results[i];
+            _metrics.Answered(result, i < messages.Count ? messages[i]?.Kind : null);
+            if (result.Outcome == SubmitOutcome.Rejected)
+            {
+                Log.MessageRejected(_logger, TransactionId, result.MessageId, result.Code, result.Reason);
+            }
+        }
+
+        return transition.Results;
+    }
+
+    private async Task<TransactionState> CurrentAsync(CancellationToken cancellationToken) =>
+        _state ?? await LoadAsync(cancellationToken);
+
+    private async Task<TransactionState> LoadAsync(CancellationToken cancellationToken)
+    {
+        var transactionId = TransactionId;
+        var state = await _store!.LoadAsync(_machine.Limits, () => _logic.CreateInitialData(transactionId), cancellationToken);
+        _state = state;
+        Log.Loaded(_logger, transactionId, state.Mode, state.Pending.Count);
+        return state;
+    }
+
+    /// <summary>
+    /// Stores a transition's records, then adopts its state. On failure nothing is adopted, and the in-memory state is dropped
+    /// so the next decision reloads what storage really holds (P8: a write that failed after reaching storage is not lost either).
+    /// </summary>
+    private async Task CommitAsync(Transition transition, CancellationToken cancellationToken)
+    {
+        if (!transition.Writes.IsEmpty)
+        {
+            try
+            {
+                await _store!.WriteAsync(transition.State, transition.Writes, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                _state = null;
+                Log.WriteFailed(_logger, ex, TransactionId);
+                throw;
+            }
+
+            _metrics.Wrote(transition.Writes.RecordCount);
+        }
+
+        var before = _state;
+        _state = transition.State;
+        if (transition.StartedRecovery is { } started)
+        {
+            _metrics.RecoveryStarted();
+            Log.RecoveryStarted(_logger, TransactionId, started.RecoveryId, started.Reason);
+            await AnnounceAsync(started);
+        }
+
+        if (before?.Mode == TransactionMode.Recovering && _state.Mode == TransactionMode.Normal)
+        {
+            _metrics.RecoveryCompleted();
+            Log.RecoveryCompleted(_logger, TransactionId, _state.Pending.Count);
+        }
+
+        if (_state.ReplayDue)
+        {
+            await SetWatchdogAsync(true);
+            StartReplay();
+        }
+    }
+
+    private void StartReplay() =>
+        _replayTimer ??= this.RegisterGrainTimer(
+            static (grain, cancellationToken) => grain.ReplayStepAsync(cancellationToken),
+            this,
+            new GrainTimerCreationOptions(TimeSpan.Zero, _options.ReplayStepInterval) { KeepAlive = true });
+
+    private void StopReplay()
+    {
+        _replayTimer?.Dispose();
+        _replayTimer = null;
+    }
+
+    /// <summary>One replay step: one batch of parked entries, one header write (P5).</summary>
+    private async Task ReplayStepAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var state = await CurrentAsync(cancellationToken);
+            if (state.ReplayDue)
+            {
+                var transition = _machine.ReplayBatch(state, _time.GetUtcNow(), NewRecoveryId);
+                await CommitAsync(transition, cancellationToken);
+                _metrics.ReplayedEntries(transition.Replayed);
+                await ClearGarbageAsync(transition.Writes.Garbage, cancellationToken);
+            }
+
+            if (_state is { ReplayDue: false } done)
+            {
+                StopReplay();
+                Log.ReplayFinished(_logger, TransactionId, done.Pending.ReplayPosition);
+                await SetWatchdogAsync(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The state was dropped by CommitAsync; the next tick reloads and retries. The timer keeps ticking.
+            Log.ReplayStepFailed(_logger, ex, TransactionId);
+        }
+    }
+
+    private async Task ClearGarbageAsync(IEnumerable<long> garbage, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store!.ClearAsync(garbage, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            Log.ClearFailed(_logger, ex, TransactionId);
+        }
+    }
+
+    private async Task SetWatchdogAsync(bool on)
+    {
+        if (_options.ReplayWatchdogPeriod <= TimeSpan.Zero || on == _watchdogSet)
+        {
+            return;
+        }
+
+        try
+        {
+            if (on)
+            {
+                await this.RegisterOrUpdateReminder(WatchdogReminder, _options.ReplayWatchdogPeriod, _options.ReplayWatchdogPeriod);
+            }
+            else if (await this.GetReminder(WatchdogReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _watchdogSet = on;
+        }
+        catch (Exception ex)
+        {
+            Log.WatchdogFailed(_logger, ex, TransactionId);
+        }
+    }
+
+    private async Task AnnounceAsync(RecoveryInfo recovery)
+    {
+        if (!_options.AnnounceRecoveries)
+        {
+            return;
+        }
+
+        try
+        {
+            var stream = this.GetStreamProvider(_options.StreamProviderName)
+                .GetStream<RecoveryRequested>(StreamId.Create(TransactionStreams.RecoveryRequestsNamespace, TransactionId));
+            await stream.OnNextAsync(new RecoveryRequested(TransactionId, recovery.RecoveryId, recovery.Reason, recovery.Since)
+            {
+                Subject = recovery.Subject,
+            });
+        }
+        catch (Exception ex)
+        {
+            // The recovery is durable and visible in status; a lost announcement is re-sent by stuck detection.
+            Log.AnnounceFailed(_logger, ex, TransactionId, recovery.RecoveryId, _options.StreamProviderName);
+        }
+    }
+
+    private static string NewRecoveryId() => Guid.NewGuid().ToString("N");
+}

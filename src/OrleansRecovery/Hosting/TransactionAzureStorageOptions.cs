@@ -1,0 +1,37 @@
+namespace OrleansRecovery.Hosting;
+
+/// <summary>How <c>UseTransactionRecoveryAzureStorage</c> wires Azure Storage into a silo.</summary>
+public sealed class TransactionAzureStorageOptions
+{
+    /// <summary>The configuration section these options are bound from by the silo host.</summary>
+    public const string SectionName = "OrleansRecovery:Azure";
+
+    /// <summary>Grain storage name for transaction records. Default <c>transactions</c>.</summary>
+    public string StorageProviderName { get; set; } = TransactionRecoveryOptions.DefaultStorageProviderName;
+
+    /// <summary>Azure table holding transaction records. Default <c>OrleansRecoveryTransactions</c>.</summary>
+    public string TableName { get; set; } = "OrleansRecoveryTransactions";
+
+    /// <summary>Stream provider name. Default <see cref="TransactionStreams.ProviderName"/>.</summary>
+    public string StreamProviderName { get; set; } = TransactionStreams.ProviderName;
+
+    /// <summary>Prefix of the Azure queue names, shared with producers. Default <see cref="TransactionStreams.DefaultQueuePrefix"/>.</summary>
+    public string QueuePrefix { get; set; } = TransactionStreams.DefaultQueuePrefix;
+
+    /// <summary>Number of Azure queues, shared with producers. Default <see cref="TransactionStreams.DefaultQueueCount"/>.</summary>
+    public int QueueCount { get; set; } = TransactionStreams.DefaultQueueCount;
+
+    /// <summary>How often each pulling agent polls its queue. Default 100 ms (Orleans' default).</summary>
+    public TimeSpan QueuePollPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Events per batch handed to consumers by a pulling agent. Default 1 (Orleans' default).</summary>
+    public int BatchContainerBatchSize { get; set; } = 1;
+
+    /// <summary>
+    /// How long a received queue message stays invisible before it is redelivered if not deleted. Default 30 s (Azure's default).
+    /// </summary>
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Register Azure Table reminders (needed by the replay watchdog). Default true.</summary>
+    public bool UseReminders { get; set; } = true;
+}

@@ -1,0 +1,64 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Orleans.Streams;
+using OrleansRecovery.Hosting;
+
+namespace Orleans.Hosting;
+
+/// <summary>Wires Azure Storage (or Azurite) into a silo for OrleansRecovery: grain storage, queue streams and reminders.</summary>
+public static class TransactionAzureStorageSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds, on the storage account of <paramref name="connectionString"/>: an Azure Table grain storage for transaction records
+    /// using the Orleans binary serializer (compact, no type-name JSON, deletes cleared segments); Azure Queue persistent streams
+    /// with implicit subscriptions only, on explicitly named queues shared with producers; and Azure Table reminders.
+    /// Clustering is left to the host.
+    /// </summary>
+    public static ISiloBuilder UseTransactionRecoveryAzureStorage(this ISiloBuilder builder, string connectionString,
+        Action<TransactionAzureStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var azure = new TransactionAzureStorageOptions();
+        configure?.Invoke(azure);
+
+        builder.AddAzureTableGrainStorage(azure.StorageProviderName, optionsBuilder => optionsBuilder.Configure<IServiceProvider>((o, sp) =>
+        {
+            o.TableServiceClient = new TableServiceClient(connectionString);
+            o.TableName = azure.TableName;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>());
+            o.DeleteStateOnClear = true;
+        }));
+
+        builder.AddAzureQueueStreams(azure.StreamProviderName, (SiloAzureQueueStreamConfigurator c) =>
+        {
+            c.ConfigureAzureQueue(ob => ob.Configure(o =>
+            {
+                o.QueueServiceClient = new QueueServiceClient(connectionString);
+                o.QueueNames = OrleansRecovery.TransactionStreams.QueueNames(azure.QueuePrefix, azure.QueueCount);
+                o.MessageVisibilityTimeout = azure.MessageVisibilityTimeout;
+            }));
+            c.ConfigurePullingAgent(ob => ob.Configure(o =>
+            {
+                o.GetQueueMsgsTimerPeriod = azure.QueuePollPeriod;
+                o.BatchContainerBatchSize = azure.BatchContainerBatchSize;
+            }));
+            c.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+        });
+
+        if (azure.UseReminders)
+        {
+            builder.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));
+        }
+
+        builder.Services.Configure<TransactionRecoveryOptions>(o =>
+        {
+            o.StorageProviderName = azure.StorageProviderName;
+            o.StreamProviderName = azure.StreamProviderName;
+        });
+        return builder;
+    }
+}

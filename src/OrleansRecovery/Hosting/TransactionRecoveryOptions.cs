@@ -1,0 +1,100 @@
+using OrleansRecovery.StateMachine;
+
+namespace OrleansRecovery.Hosting;
+
+/// <summary>
+/// Every tuning knob of the engine, bound from the <see cref="SectionName"/> configuration section. Each is validated at start;
+/// an invalid value stops the silo with a message naming the setting.
+/// </summary>
+public sealed class TransactionRecoveryOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "OrleansRecovery";
+
+    /// <summary>The default name of the grain storage holding transaction records.</summary>
+    public const string DefaultStorageProviderName = "transactions";
+
+    /// <summary>
+    /// Name of the <c>IGrainStorage</c> provider holding each transaction's header and pending-log segments.
+    /// Default <c>transactions</c>. Use a provider with the Orleans binary serializer (see <c>UseTransactionRecoveryAzureStorage</c>).
+    /// </summary>
+    public string StorageProviderName { get; set; } = DefaultStorageProviderName;
+
+    /// <summary>
+    /// Name of the stream provider for inbound messages and recovery announcements. Default <see cref="TransactionStreams.ProviderName"/>.
+    /// </summary>
+    public string StreamProviderName { get; set; } = TransactionStreams.ProviderName;
+
+    /// <summary>
+    /// Publish a <see cref="RecoveryRequested"/> event when a transaction enters recovery. Default true; needs the stream provider.
+    /// </summary>
+    public bool AnnounceRecoveries { get; set; } = true;
+
+    /// <summary>
+    /// Message ids remembered per transaction for duplicate detection, besides every pending one (P7). Default 1,000.
+    /// Each costs 8 bytes in every header write; a redelivery older than this many admissions is not recognised.
+    /// </summary>
+    public int DedupWindow { get; set; } = 1_000;
+
+    /// <summary>Longest message id, in characters. Default 128.</summary>
+    public int MaxMessageIdLength { get; set; } = 128;
+
+    /// <summary>Longest message type name, in characters. Default 128.</summary>
+    public int MaxTypeLength { get; set; } = 128;
+
+    /// <summary>Largest payload, in UTF-8 bytes. Default 65,536. Must fit a segment (<see cref="SegmentMaxBytes"/>).</summary>
+    public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Most messages in one <c>SubmitBatchAsync</c>. Default 500.</summary>
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>Most pending entries per transaction; beyond it normal messages are rejected (backpressure). Default 100,000.</summary>
+    public long MaxPendingEntries { get; set; } = 100_000;
+
+    /// <summary>Most pending bytes per transaction (estimated); beyond it normal messages are rejected. Default 256 MiB.</summary>
+    public long MaxPendingBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Most entries per pending-log segment record. Default 128. An append rewrites one segment, so smaller segments make
+    /// appends cheaper and activation reads more numerous.
+    /// </summary>
+    public int SegmentMaxEntries { get; set; } = 128;
+
+    /// <summary>
+    /// Most bytes (estimated) per segment record. Default 262,144; at most 786,432 so a segment stays under the Azure Table
+    /// provider's 983,040-byte record limit.
+    /// </summary>
+    public int SegmentMaxBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Parked entries applied per replay step; each step is one header write. Default 256.</summary>
+    public int ReplayBatchSize { get; set; } = 256;
+
+    /// <summary>Rejected messages kept per transaction for operators. Default 50.</summary>
+    public int RejectionHistory { get; set; } = 50;
+
+    /// <summary>
+    /// Period of the reminder that re-activates a transaction whose replay was interrupted by a crash (P5), so it resumes
+    /// without waiting for a new message. Default 1 minute (Orleans' minimum reminder period unless lowered). Zero disables it
+    /// (then a crashed replay resumes on the next message or call).
+    /// </summary>
+    public TimeSpan ReplayWatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Pause between replay steps, letting other calls interleave. Default 1 ms.</summary>
+    public TimeSpan ReplayStepInterval { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The limits the state machine enforces.</summary>
+    public RecoveryLimits ToLimits() => new()
+    {
+        DedupWindow = DedupWindow,
+        MaxMessageIdLength = MaxMessageIdLength,
+        MaxTypeLength = MaxTypeLength,
+        MaxPayloadBytes = MaxPayloadBytes,
+        MaxBatchSize = MaxBatchSize,
+        MaxPendingEntries = MaxPendingEntries,
+        MaxPendingBytes = MaxPendingBytes,
+        SegmentMaxEntries = SegmentMaxEntries,
+        SegmentMaxBytes = SegmentMaxBytes,
+        ReplayBatchSize = ReplayBatchSize,
+        RejectionHistory = RejectionHistory,
+    };
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansRecovery.Diagnostics;
+using OrleansRecovery.Hosting;
+using OrleansRecovery.Logic;
+
+namespace Orleans.Hosting;
+
+/// <summary>Adds the OrleansRecovery engine to a silo.</summary>
+public static class TransactionRecoverySiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds <c>TransactionGrain</c> driven by <typeparamref name="TLogic"/>. The silo also needs a grain storage named
+    /// <see cref="TransactionRecoveryOptions.StorageProviderName"/> (see <c>UseTransactionRecoveryAzureStorage</c>).
+    /// </summary>
+    public static ISiloBuilder AddTransactionRecovery<TLogic>(this ISiloBuilder builder,
+        Action<OptionsBuilder<TransactionRecoveryOptions>>? configure = null)
+        where TLogic : class, ITransactionLogic
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTransactionRecovery<TLogic>(configure);
+        return builder;
+    }
+
+    /// <summary>Registers the engine's services with <typeparamref name="TLogic"/> as the application's transaction logic.</summary>
+    public static IServiceCollection AddTransactionRecovery<TLogic>(this IServiceCollection services,
+        Action<OptionsBuilder<TransactionRecoveryOptions>>? configure = null)
+        where TLogic : class, ITransactionLogic
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.RemoveAll<ITransactionLogic>();
+        services.AddSingleton<ITransactionLogic, TLogic>();
+        var options = services.AddOptions<TransactionRecoveryOptions>().ValidateOnStart();
+        configure?.Invoke(options);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransactionRecoveryOptions>, TransactionRecoveryOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton<RecoveryMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

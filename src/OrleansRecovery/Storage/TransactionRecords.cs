@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using OrleansRecovery.StateMachine;
+
+namespace OrleansRecovery.Storage;
+
+/// <summary>Maps the state machine's immutable state to stored records and back.</summary>
+public static class TransactionRecords
+{
+    /// <summary>The header record of <paramref name="state"/>.</summary>
+    public static TransactionHeaderRecord ToHeader(TransactionState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new TransactionHeaderRecord
+        {
+            Mode = state.Mode,
+            Recovery = state.Recovery,
+            Data = state.Data,
+            FirstSegment = state.Pending.FirstSegment,
+            ReplayPosition = state.Pending.ReplayPosition,
+            NextSequence = state.Pending.NextSequence,
+            Admitted = state.Admitted.ToArray(),
+            Counters = state.Counters,
+            Rejections = [.. state.Rejections],
+        };
+    }
+
+    /// <summary>The record of segment <paramref name="index"/> of <paramref name="state"/>'s pending log.</summary>
+    public static PendingSegmentRecord ToSegment(TransactionState state, long index)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var segment = state.Pending.Segments.FirstOrDefault(s => s.Index == index)
+            ?? throw new InvalidOperationException($"Segment {index} is not part of the pending log.");
+        return new PendingSegmentRecord { Index = index, Entries = [.. segment.Entries] };
+    }
+
+    /// <summary>Rebuilds the state from a header (null when none is stored) and the segments read from its first segment on.</summary>
+    public static TransactionState ToState(TransactionHeaderRecord? header, IEnumerable<PendingSegmentRecord> segments,
+        RecoveryLimits limits, Func<object?> initialData)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(initialData);
+        var pending = PendingLog.Load(
+            header?.FirstSegment ?? 0,
+            header?.ReplayPosition ?? 0,
+            header?.NextSequence ?? 0,
+            segments.Select(s => new PendingSegment(s.Index, [.. s.Entries], s.Entries.Sum(e => e.EstimatedBytes))));
+        if (header is null)
+        {
+            return TransactionState.New(initialData(), limits) with { Pending = pending };
+        }
+
+        return new TransactionState
+        {
+            Mode = header.Mode,
+            Recovery = header.Recovery,
+            Data = header.Data,
+            Admitted = MessageIdWindow.From(limits.DedupWindow, header.Admitted),
+            Pending = pending,
+            Counters = header.Counters,
+            Rejections = [.. header.Rejections],
+        };
+    }
+}
