@@ -4,7 +4,7 @@ namespace OrleansRecovery;
 /// <param name="Processed">Messages whose effect was applied on arrival (normal or recovery).</param>
 /// <param name="Queued">Normal messages parked in the pending log (or held as a recovery's subject).</param>
 /// <param name="Replayed">Parked messages whose effect was applied by a replay.</param>
-/// <param name="Duplicate">Messages answered as duplicates.</param>
+/// <param name="Duplicate">Messages answered as duplicates (saved with the next header write, so a crash may lose the latest few).</param>
 /// <param name="Rejected">Messages rejected.</param>
 [GenerateSerializer]
 [Alias("OrleansRecovery.MessageCounters")]

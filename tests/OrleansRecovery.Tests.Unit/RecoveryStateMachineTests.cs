@@ -503,6 +503,27 @@ public sealed class RecoveryStateMachineTests
         }
     }
 
+    [Fact]
+    public void Submit_CurrentRecoverySubjectAfterTheWindowMovedOn_IsStillDuplicate()
+    {
+        // P10: the in-doubt message is "neither dropped nor blindly re-applied"; its outcome is the recovery's to decide. While
+        // that recovery is in progress, a resend of the subject must not be parked as a new message (and replayed later), even
+        // when enough recovery messages passed to push the subject's id out of the dedup window.
+        var h = new Harness(new RecoveryLimits { DedupWindow = 2 });
+        var subject = Normal("x", "in-doubt");
+        h.Submit(subject);
+        h.Submit(Recovery("r1", "fix"));
+        h.Submit(Recovery("r2", "fix"));
+        Assert.Equal("x", h.State.Recovery?.Subject?.MessageId);
+
+        var resend = h.Submit(subject);
+
+        Assert.Equal(SubmitOutcome.Duplicate, resend.Results[0].Outcome);
+        h.Submit(Recovery("r3", "done"));
+        h.ReplayAll();
+        Assert.Single(h.Applied, "x");
+    }
+
     // ---------------------------------------------------------------- P8 (state side): transitions do not touch their input
 
     [Fact]

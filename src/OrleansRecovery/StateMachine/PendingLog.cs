@@ -51,7 +51,10 @@ public sealed record PendingLog
         var kept = ImmutableList.CreateBuilder<PendingSegment>();
         var ids = ImmutableHashSet.CreateBuilder<ulong>();
         long bytes = 0;
-        var next = Math.Max(nextSequence, replayPosition);
+        // The next sequence comes from the entries actually stored, never from the header alone: a group write stores the
+        // header first, so a header may count an entry whose segment write never happened (it was not acknowledged).
+        _ = nextSequence;
+        var next = replayPosition;
         var nextSegment = firstSegment;
         foreach (var segment in segments)
         {

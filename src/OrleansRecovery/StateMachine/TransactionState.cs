@@ -36,6 +36,9 @@ public sealed record TransactionState
     public static TransactionState New(object? data, RecoveryLimits limits) =>
         new() { Data = data, Admitted = MessageIdWindow.Empty(limits.DedupWindow) };
 
-    /// <summary>True when a message with this id hash was admitted and is still remembered.</summary>
-    public bool HasAdmitted(ulong idHash) => Admitted.Contains(idHash) || Pending.ContainsId(idHash);
+    /// <summary>True when a message with this id hash was admitted and is still remembered (window, pending log or the recovery's subject).</summary>
+    public bool HasAdmitted(ulong idHash) =>
+        Admitted.Contains(idHash)
+        || Pending.ContainsId(idHash)
+        || (Recovery?.Subject is { } subject && MessageIdHash.Of(subject.MessageId) == idHash);
 }

@@ -57,7 +57,11 @@ public static class TransactionRecords
             Data = header.Data,
             Admitted = MessageIdWindow.From(limits.DedupWindow, header.Admitted),
             Pending = pending,
-            Counters = header.Counters,
+            // Parking writes only a segment; entries appended after the header's last write are counted here.
+            Counters = header.Counters with
+            {
+                Queued = header.Counters.Queued + pending.Segments.Sum(seg => seg.Entries.Count(e => e.Sequence >= header.NextSequence)),
+            },
             Rejections = [.. header.Rejections],
         };
     }

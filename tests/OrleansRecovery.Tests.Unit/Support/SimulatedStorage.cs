@@ -1,19 +1,8 @@
 using System.Collections.Immutable;
 using OrleansRecovery.StateMachine;
+using OrleansRecovery.Storage;
 
 namespace OrleansRecovery.Tests.Unit.Support;
-
-/// <summary>What the grain stores in its header record.</summary>
-public sealed record HeaderRecord(
-    TransactionMode Mode,
-    RecoveryInfo? Recovery,
-    object? Data,
-    ulong[] Admitted,
-    MessageCounters Counters,
-    ImmutableList<RejectedMessage> Rejections,
-    long FirstSegment,
-    long ReplayPosition,
-    long NextSequence);
 
 /// <summary>
 /// Storage as the grain uses it: a "header" record and "segment i" records. Writes follow the grain's order (header first, then
@@ -27,10 +16,10 @@ public sealed class SimulatedStorage
 
     public bool HasSegment(long index) => _records.ContainsKey(SegmentKey(index));
 
-    public HeaderRecord? Header => _records.TryGetValue("header", out var header) ? (HeaderRecord)header : null;
+    public TransactionHeaderRecord? Header => _records.TryGetValue("header", out var header) ? (TransactionHeaderRecord)header : null;
 
-    public PendingSegment? Segment(long index) =>
-        _records.TryGetValue(SegmentKey(index), out var segment) ? (PendingSegment)segment : null;
+    public PendingSegmentRecord? Segment(long index) =>
+        _records.TryGetValue(SegmentKey(index), out var segment) ? (PendingSegmentRecord)segment : null;
 
     /// <summary>The records a transition's write set stores, in the grain's order, as actions.</summary>
     public static IReadOnlyList<(string Name, Action<SimulatedStorage> Write)> PlanWrites(Transition transition)
@@ -40,16 +29,13 @@ public sealed class SimulatedStorage
         var state = transition.State;
         if (transition.Writes.Header)
         {
-            var header = ToHeader(state);
+            var header = TransactionRecords.ToHeader(state);
             plan.Add(("header", s => s.Put("header", header)));
         }
 
         foreach (var index in transition.Writes.Segments)
         {
-            var segment = state.Pending.Segments.FirstOrDefault(s => s.Index == index)
-                ?? throw new InvalidOperationException(
-                    $"The write set names segment {index}, but the new state holds no such segment "
-                    + $"(it holds {string.Join(",", state.Pending.Segments.Select(s => s.Index))}).");
+            var segment = TransactionRecords.ToSegment(state, index);
             plan.Add(($"segment {index}", s => s.Put(SegmentKey(index), segment)));
         }
 
@@ -75,38 +61,21 @@ public sealed class SimulatedStorage
         }
     }
 
-    /// <summary>What an activation reads: the header, then segments from its first segment up to the first missing one.</summary>
+    /// <summary>
+    /// What an activation reads (as TransactionStore/TransactionRecords do): the header, then segments from its first segment up
+    /// to the first missing one.
+    /// </summary>
     public TransactionState Load(RecoveryStateMachine machine, string transactionId)
     {
         ArgumentNullException.ThrowIfNull(machine);
-        if (Header is not { } header)
-        {
-            return machine.NewState(transactionId);
-        }
-
-        var segments = new List<PendingSegment>();
-        for (var index = header.FirstSegment; Segment(index) is { } segment; index++)
+        var header = Header;
+        var segments = new List<PendingSegmentRecord>();
+        for (var index = header?.FirstSegment ?? 0; Segment(index) is { } segment; index++)
         {
             segments.Add(segment);
         }
 
-        return new TransactionState
-        {
-            Mode = header.Mode,
-            Recovery = header.Recovery,
-            Data = header.Data,
-            Admitted = MessageIdWindow.From(machine.Limits.DedupWindow, header.Admitted),
-            Pending = PendingLog.Load(header.FirstSegment, header.ReplayPosition, header.NextSequence, segments),
-            Counters = header.Counters,
-            Rejections = header.Rejections,
-        };
-    }
-
-    public static HeaderRecord ToHeader(TransactionState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        return new(state.Mode, state.Recovery, state.Data, state.Admitted.ToArray(), state.Counters, state.Rejections,
-            state.Pending.FirstSegment, state.Pending.ReplayPosition, state.Pending.NextSequence);
+        return TransactionRecords.ToState(header, segments, machine.Limits, () => machine.NewState(transactionId).Data);
     }
 
     private static string SegmentKey(long index) => $"segment {index}";
