@@ -1,2 +1,53 @@
-// Placeholder entry point; the host is wired in the next step.
-return 0;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRecovery.Hosting;
+using OrleansRecovery.Silo;
+
+// The OrleansRecovery silo. Usage: OrleansRecovery.Silo [--profile local|cluster|compose] [--config-dir DIR] [--Section:Key=value ...]
+// Exit codes: 0 stopped normally, 2 invalid configuration (the message names the setting), 1 failed to start or crashed.
+try
+{
+    var profile = SiloHostBuilder.ResolveProfile(args);
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+    builder.Logging.AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.TimestampFormat = "HH:mm:ss.fff ";
+    });
+    var settings = SiloHostBuilder.Configure(builder, profile, SiloHostBuilder.ResolveConfigDirectoryArgument(args), args);
+
+    using var host = builder.Build();
+    var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansRecovery.Silo");
+
+    // Fail here, with every bad setting named, rather than halfway through the silo's start.
+    var engine = host.Services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value;
+    SiloLog.Starting(logger, settings.Profile, settings.ConfigDirectory, settings.ClusterId, settings.ServiceId, settings.Clustering,
+        settings.SiloPort, settings.GatewayPort, SiloHostBuilder.DescribeStorage(settings.ConnectionString));
+    SiloLog.EngineOptions(logger, engine.StorageProviderName, engine.StreamProviderName, engine.DedupWindow, engine.MaxPendingEntries,
+        engine.SegmentMaxEntries, engine.ReplayBatchSize, engine.ReplayWatchdogPeriod);
+    host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
+        SiloLog.Started(logger, settings.ClusterId, settings.GatewayPort));
+
+    await host.RunAsync();
+    return 0;
+}
+catch (SiloConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync("Invalid silo configuration:" +
+        string.Concat(ex.Failures.Select(f => Environment.NewLine + "  - " + f)));
+    return 2;
+}
+#pragma warning disable CA1031 // The host's last resort: report why the silo could not run, and exit non-zero.
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    await Console.Error.WriteLineAsync($"Silo failed: {ex}");
+    return 1;
+}

@@ -1,0 +1,451 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using OrleansRecovery.Hosting;
+using OrleansRecovery.Ledger;
+
+namespace OrleansRecovery.Silo;
+
+/// <summary>
+/// Everything the silo host does before it starts: find <c>silo-config/</c>, pick the profile, layer the configuration
+/// (<c>appsettings.json</c>, <c>appsettings.{profile}.json</c>, environment variables, command line), validate every setting
+/// (naming each one at fault), and wire Orleans clustering, Azure Storage and the OrleansRecovery engine with the ledger logic.
+/// Tests call it to validate every profile without starting a silo.
+/// </summary>
+public static partial class SiloHostBuilder
+{
+    /// <summary>The environment variable naming the profile when there is no <c>--profile</c> argument.</summary>
+    public const string ProfileEnvironmentVariable = "ORLEANSRECOVERY_PROFILE";
+
+    /// <summary>The environment variable naming the configuration directory when there is no <c>--config-dir</c> argument.</summary>
+    public const string ConfigDirectoryEnvironmentVariable = "ORLEANSRECOVERY_CONFIG_DIR";
+
+    /// <summary>The profile used when none is named.</summary>
+    public const string DefaultProfile = "local";
+
+    /// <summary>The name of the configuration directory.</summary>
+    public const string ConfigDirectoryName = "silo-config";
+
+    /// <summary>The profile: <c>--profile NAME</c> (or <c>--profile=NAME</c>), else <see cref="ProfileEnvironmentVariable"/>, else <c>local</c>.</summary>
+    public static string ResolveProfile(IReadOnlyList<string> args, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var profile = ArgumentValue(args, "--profile") ?? environment(ProfileEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(profile) ? DefaultProfile : profile.Trim();
+    }
+
+    /// <summary>The configuration directory named by <c>--config-dir DIR</c> or <see cref="ConfigDirectoryEnvironmentVariable"/>, or null.</summary>
+    public static string? ResolveConfigDirectoryArgument(IReadOnlyList<string> args, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var dir = ArgumentValue(args, "--config-dir") ?? environment(ConfigDirectoryEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(dir) ? null : dir;
+    }
+
+    /// <summary>
+    /// The directory holding the profiles: <paramref name="explicitDirectory"/> when given, else the first <c>silo-config</c>
+    /// found from the working directory upwards, else the one next to the executable.
+    /// </summary>
+    /// <exception cref="SiloConfigurationException">No such directory.</exception>
+    public static string FindConfigDirectory(string? explicitDirectory = null)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitDirectory))
+        {
+            var full = Path.GetFullPath(explicitDirectory);
+            return Directory.Exists(full)
+                ? full
+                : throw new SiloConfigurationException($"Configuration directory '{full}' (from --config-dir or {ConfigDirectoryEnvironmentVariable}) does not exist.");
+        }
+
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, ConfigDirectoryName);
+                if (File.Exists(Path.Combine(candidate, "appsettings.json")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new SiloConfigurationException(
+            $"No {ConfigDirectoryName}/appsettings.json found above '{Directory.GetCurrentDirectory()}' or '{AppContext.BaseDirectory}'; " +
+            $"pass --config-dir DIR or set {ConfigDirectoryEnvironmentVariable}.");
+    }
+
+    /// <summary>The profiles present in <paramref name="configDirectory"/> (one per <c>appsettings.{profile}.json</c>).</summary>
+    public static IReadOnlyList<string> Profiles(string configDirectory) =>
+        [.. Directory.GetFiles(configDirectory, "appsettings.*.json")
+            .Select(f => Path.GetFileNameWithoutExtension(f)["appsettings.".Length..])
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Adds, in increasing precedence: <c>appsettings.json</c>, <c>appsettings.{profile}.json</c>, environment variables
+    /// (e.g. <c>Storage__ConnectionString</c>) and the command line (e.g. <c>--Orleans:GatewayPort=30001</c>).
+    /// </summary>
+    /// <exception cref="SiloConfigurationException">The profile has no file.</exception>
+    public static IConfigurationBuilder AddSiloConfiguration(this IConfigurationBuilder configuration, string configDirectory,
+        string profile, IReadOnlyList<string>? args = null, bool includeEnvironment = true)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configDirectory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(profile);
+        if (!ProfileName().IsMatch(profile))
+        {
+            throw new SiloConfigurationException($"Profile '{profile}' is not a valid name (letters, digits, '-' and '_').");
+        }
+
+        var baseFile = Path.Combine(configDirectory, "appsettings.json");
+        var profileFile = Path.Combine(configDirectory, $"appsettings.{profile}.json");
+        if (!File.Exists(baseFile))
+        {
+            throw new SiloConfigurationException($"'{baseFile}' does not exist.");
+        }
+
+        if (!File.Exists(profileFile))
+        {
+            throw new SiloConfigurationException(
+                $"Profile '{profile}' (from --profile or {ProfileEnvironmentVariable}) has no file '{profileFile}'. " +
+                $"Profiles: {string.Join(", ", Profiles(configDirectory))}.");
+        }
+
+        configuration.AddJsonFile(baseFile, optional: false, reloadOnChange: false);
+        configuration.AddJsonFile(profileFile, optional: false, reloadOnChange: false);
+        if (includeEnvironment)
+        {
+            configuration.AddEnvironmentVariables();
+        }
+
+        if (args is { Count: > 0 })
+        {
+            configuration.AddCommandLine([.. args]);
+        }
+
+        return configuration;
+    }
+
+    /// <summary>Loads a profile into a configuration of its own (for tests and tools).</summary>
+    public static IConfigurationRoot LoadConfiguration(string configDirectory, string profile, IReadOnlyList<string>? args = null,
+        bool includeEnvironment = true) =>
+        new ConfigurationBuilder().AddSiloConfiguration(configDirectory, profile, args, includeEnvironment).Build();
+
+    /// <summary>
+    /// Validates every setting the silo reads and returns the host's settings.
+    /// </summary>
+    /// <exception cref="SiloConfigurationException">One or more settings are invalid; each failure names its setting.</exception>
+    public static SiloSettings Validate(IConfiguration configuration, string profile, string configDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var failures = new List<string>();
+        var orleans = configuration.GetSection(SiloSettings.OrleansSection);
+
+        string Required(string key)
+        {
+            var value = orleans[key];
+            if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl))
+            {
+                failures.Add($"{SiloSettings.OrleansSection}:{key} is missing or empty; set it in {ConfigDirectoryName}/appsettings*.json or the environment ({SiloSettings.OrleansSection}__{key}).");
+                return string.Empty;
+            }
+
+            return value.Trim();
+        }
+
+        int Port(string key)
+        {
+            var raw = orleans[key];
+            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                failures.Add($"{SiloSettings.OrleansSection}:{key} is '{raw ?? "(missing)"}'; it must be a port number between 1 and 65535.");
+                return 0;
+            }
+
+            return port;
+        }
+
+        var clusterId = Required("ClusterId");
+        var serviceId = Required("ServiceId");
+        var clusteringRaw = orleans[SiloSettings.ClusteringModeKey];
+        var clustering = ClusteringMode.Localhost;
+        if (string.IsNullOrWhiteSpace(clusteringRaw)
+            || int.TryParse(clusteringRaw, out _)
+            || !Enum.TryParse(clusteringRaw, ignoreCase: true, out clustering))
+        {
+            failures.Add($"{SiloSettings.OrleansSection}:{SiloSettings.ClusteringModeKey} is '{clusteringRaw ?? "(missing)"}'; it must be Localhost or AzureTable.");
+        }
+
+        if (orleans["Clustering"] is { } reserved)
+        {
+            // Orleans itself reads Orleans:Clustering as a provider section (Orleans:Clustering:ProviderType); a plain value there
+            // makes UseOrleans fail with a message that does not say which file set it.
+            failures.Add($"{SiloSettings.OrleansSection}:Clustering is '{reserved}', but Orleans reserves that key for its own provider " +
+                $"configuration; choose the clustering with {SiloSettings.OrleansSection}:{SiloSettings.ClusteringModeKey} (Localhost or AzureTable).");
+        }
+
+        var siloPort = Port("SiloPort");
+        var gatewayPort = Port("GatewayPort");
+        if (siloPort != 0 && siloPort == gatewayPort)
+        {
+            failures.Add($"{SiloSettings.OrleansSection}:SiloPort and {SiloSettings.OrleansSection}:GatewayPort are both {siloPort}; they must differ.");
+        }
+
+        var listenRaw = orleans["ListenOnAnyHostAddress"];
+        var listenOnAny = false;
+        if (!string.IsNullOrWhiteSpace(listenRaw) && !bool.TryParse(listenRaw, out listenOnAny))
+        {
+            failures.Add($"{SiloSettings.OrleansSection}:ListenOnAnyHostAddress is '{listenRaw}'; it must be true or false.");
+        }
+
+        var advertised = orleans["AdvertisedHost"];
+        var connectionString = configuration[SiloSettings.ConnectionStringKey];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            failures.Add($"{SiloSettings.ConnectionStringKey} is missing; set it in {ConfigDirectoryName}/appsettings.{profile}.json or in the environment variable {SiloSettings.ConnectionStringEnvironmentVariable}.");
+        }
+        else if (DescribeStorageOrError(connectionString, out _) is { } problem)
+        {
+            failures.Add($"{SiloSettings.ConnectionStringKey} is not a usable Azure Storage connection string: {problem}");
+        }
+
+        var azure = BindAzureOptions(configuration, failures);
+        var engine = BindEngineOptions(configuration, failures);
+        if (azure is not null)
+        {
+            ValidateAzure(azure, failures);
+            if (engine is not null)
+            {
+                var section = configuration.GetSection(TransactionRecoveryOptions.SectionName);
+                CheckSame(section, nameof(TransactionRecoveryOptions.StorageProviderName), azure.StorageProviderName, failures);
+                CheckSame(section, nameof(TransactionRecoveryOptions.StreamProviderName), azure.StreamProviderName, failures);
+
+                // UseTransactionRecoveryAzureStorage names the providers; validate what the grain will really see.
+                engine.StorageProviderName = azure.StorageProviderName;
+                engine.StreamProviderName = azure.StreamProviderName;
+            }
+        }
+
+        if (engine is not null)
+        {
+            var result = new TransactionRecoveryOptionsValidator().Validate(null, engine);
+            if (result.Failed)
+            {
+                failures.AddRange(result.Failures ?? []);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new SiloConfigurationException(failures);
+        }
+
+        return new SiloSettings
+        {
+            Profile = profile,
+            ConfigDirectory = configDirectory,
+            ClusterId = clusterId,
+            ServiceId = serviceId,
+            Clustering = clustering,
+            SiloPort = siloPort,
+            GatewayPort = gatewayPort,
+            AdvertisedHost = string.IsNullOrWhiteSpace(advertised) ? null : advertised.Trim(),
+            ListenOnAnyHostAddress = listenOnAny,
+            ConnectionString = connectionString!,
+        };
+    }
+
+    /// <summary>
+    /// Layers the profile's configuration onto <paramref name="builder"/>, validates it, and wires the silo: clustering per
+    /// <c>Orleans:ClusteringMode</c>, Azure Storage (grain storage, queue streams, reminders) per <c>OrleansRecovery:Azure</c>, and
+    /// the engine with <see cref="LedgerLogic"/> per <c>OrleansRecovery</c> (validated again when the host starts).
+    /// </summary>
+    /// <exception cref="SiloConfigurationException">A setting is invalid; the message names it.</exception>
+    public static SiloSettings Configure(HostApplicationBuilder builder, string profile, string? configDirectory = null,
+        IReadOnlyList<string>? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var dir = FindConfigDirectory(configDirectory);
+        builder.Configuration.AddSiloConfiguration(dir, profile, args);
+        var settings = Validate(builder.Configuration, profile, dir);
+        var configuration = builder.Configuration;
+
+        builder.UseOrleans(silo =>
+        {
+            if (settings.Clustering == ClusteringMode.Localhost)
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = settings.ClusterId;
+                    o.ServiceId = settings.ServiceId;
+                });
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ConnectionString));
+                if (settings.AdvertisedHost is { } host)
+                {
+                    silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort,
+                        listenOnAnyHostAddress: settings.ListenOnAnyHostAddress);
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort,
+                        listenOnAnyHostAddress: settings.ListenOnAnyHostAddress);
+                }
+            }
+
+            var azureSection = configuration.GetSection(TransactionAzureStorageOptions.SectionName);
+            silo.UseTransactionRecoveryAzureStorage(settings.ConnectionString, o => azureSection.Bind(o));
+            silo.AddTransactionRecovery<LedgerLogic>(o => o.Bind(configuration.GetSection(TransactionRecoveryOptions.SectionName)));
+        });
+
+        return settings;
+    }
+
+    /// <summary>The storage account and endpoints of a connection string, without its key (for logs).</summary>
+    public static string DescribeStorage(string connectionString) =>
+        DescribeStorageOrError(connectionString, out var description) is { } problem ? $"(invalid: {problem})" : description;
+
+    private static string? DescribeStorageOrError(string connectionString, out string description)
+    {
+        description = string.Empty;
+        try
+        {
+            var tables = new TableServiceClient(connectionString);
+            var queues = new QueueServiceClient(connectionString);
+            description = $"account {tables.AccountName}, tables {tables.Uri}, queues {queues.Uri}";
+            return null;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or UriFormatException)
+        {
+            // Never echo the connection string itself: it holds the account key.
+            return ex.GetType().Name + ": " + FirstLine(ex.Message);
+        }
+    }
+
+    private static TransactionAzureStorageOptions? BindAzureOptions(IConfiguration configuration, List<string> failures)
+    {
+        try
+        {
+            var options = new TransactionAzureStorageOptions();
+            configuration.GetSection(TransactionAzureStorageOptions.SectionName).Bind(options);
+            return options;
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(FirstLine(ex.Message) + (ex.InnerException is { } inner ? " " + FirstLine(inner.Message) : string.Empty));
+            return null;
+        }
+    }
+
+    private static TransactionRecoveryOptions? BindEngineOptions(IConfiguration configuration, List<string> failures)
+    {
+        try
+        {
+            var options = new TransactionRecoveryOptions();
+            configuration.GetSection(TransactionRecoveryOptions.SectionName).Bind(options);
+            return options;
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(FirstLine(ex.Message) + (ex.InnerException is { } inner ? " " + FirstLine(inner.Message) : string.Empty));
+            return null;
+        }
+    }
+
+    private static void ValidateAzure(TransactionAzureStorageOptions o, List<string> failures)
+    {
+        const string s = TransactionAzureStorageOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(o.StorageProviderName))
+        {
+            failures.Add($"{s}:StorageProviderName is empty; name the grain storage for transaction records.");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.StreamProviderName))
+        {
+            failures.Add($"{s}:StreamProviderName is empty; name the stream provider.");
+        }
+
+        if (o.TableName is null || !TableName().IsMatch(o.TableName))
+        {
+            failures.Add($"{s}:TableName is '{o.TableName}'; an Azure table name is 3-63 letters and digits, starting with a letter.");
+        }
+
+        if (o.QueueCount is < 1 or > 64)
+        {
+            failures.Add($"{s}:QueueCount is {o.QueueCount}; it must be between 1 and 64.");
+        }
+
+        var longest = $"{o.QueuePrefix}-{Math.Max(o.QueueCount - 1, 0)}";
+        if (o.QueuePrefix is null || !QueuePrefix().IsMatch(o.QueuePrefix) || longest.Length > 63)
+        {
+            failures.Add($"{s}:QueuePrefix is '{o.QueuePrefix}'; queue names '{{prefix}}-{{n}}' must be 3-63 lowercase letters, digits and single hyphens, starting with a letter or digit.");
+        }
+
+        if (o.QueuePollPeriod < TimeSpan.FromMilliseconds(10) || o.QueuePollPeriod > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{s}:QueuePollPeriod is {o.QueuePollPeriod}; it must be between 00:00:00.010 and 00:01:00.");
+        }
+
+        if (o.BatchContainerBatchSize is < 1 or > 32)
+        {
+            failures.Add($"{s}:BatchContainerBatchSize is {o.BatchContainerBatchSize}; it must be between 1 and 32 (Azure Queue receives at most 32 messages at once).");
+        }
+
+        if (o.MessageVisibilityTimeout < TimeSpan.FromSeconds(1) || o.MessageVisibilityTimeout > TimeSpan.FromDays(7))
+        {
+            failures.Add($"{s}:MessageVisibilityTimeout is {o.MessageVisibilityTimeout}; it must be between 00:00:01 and 7.00:00:00.");
+        }
+    }
+
+    private static void CheckSame(IConfigurationSection section, string key, string azureValue, List<string> failures)
+    {
+        var value = section[key];
+        if (!string.IsNullOrWhiteSpace(value) && !string.Equals(value, azureValue, StringComparison.Ordinal))
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:{key} is '{value}' but {TransactionAzureStorageOptions.SectionName}:{key} is '{azureValue}'; " +
+                $"the Azure wiring registers the provider under the latter. Set only {TransactionAzureStorageOptions.SectionName}:{key}.");
+        }
+    }
+
+    private static string? ArgumentValue(IReadOnlyList<string> args, string name)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (string.Equals(args[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i + 1 < args.Count ? args[i + 1] : throw new SiloConfigurationException($"{name} needs a value.");
+            }
+
+            if (args[i].StartsWith(name + "=", StringComparison.OrdinalIgnoreCase))
+            {
+                return args[i][(name.Length + 1)..];
+            }
+        }
+
+        return null;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex ProfileName();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial Regex TableName();
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z0-9]$")]
+    private static partial Regex QueuePrefix();
+}

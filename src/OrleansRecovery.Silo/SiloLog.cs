@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansRecovery.Silo;
+
+/// <summary>The host's own log messages (event ids 9xxx).</summary>
+internal static partial class SiloLog
+{
+    [LoggerMessage(9001, LogLevel.Information,
+        "Starting OrleansRecovery silo: profile {Profile} (from {ConfigDirectory}), cluster {ClusterId}, service {ServiceId}, " +
+        "clustering {Clustering}, silo port {SiloPort}, gateway port {GatewayPort}, storage {Storage}")]
+    public static partial void Starting(ILogger logger, string profile, string configDirectory, string clusterId, string serviceId,
+        ClusteringMode clustering, int siloPort, int gatewayPort, string storage);
+
+    [LoggerMessage(9002, LogLevel.Information,
+        "Engine: storage provider {StorageProvider}, stream provider {StreamProvider}, dedup window {DedupWindow}, " +
+        "max pending {MaxPending}, segment {SegmentMaxEntries} entries, replay batch {ReplayBatchSize}, replay watchdog {Watchdog}")]
+    public static partial void EngineOptions(ILogger logger, string storageProvider, string streamProvider, int dedupWindow,
+        long maxPending, int segmentMaxEntries, int replayBatchSize, TimeSpan watchdog);
+
+    [LoggerMessage(9003, LogLevel.Information, "OrleansRecovery silo started: cluster {ClusterId}, clients connect to gateway port {GatewayPort}")]
+    public static partial void Started(ILogger logger, string clusterId, int gatewayPort);
+}

@@ -1,0 +1,66 @@
+namespace OrleansRecovery.Silo;
+
+/// <summary>How silos find each other.</summary>
+public enum ClusteringMode
+{
+    /// <summary>A single silo on loopback (<c>UseLocalhostClustering</c>); clients connect to its gateway port.</summary>
+    Localhost = 0,
+
+    /// <summary>Membership in an Azure table (<c>UseAzureStorageClustering</c>) on the storage account: several silos, any hosts.</summary>
+    AzureTable = 1,
+}
+
+/// <summary>
+/// The host's own settings: the <c>Orleans</c> section and <c>Storage:ConnectionString</c>. The engine's settings are the
+/// <c>OrleansRecovery</c> and <c>OrleansRecovery:Azure</c> sections.
+/// </summary>
+public sealed class SiloSettings
+{
+    /// <summary>The configuration section of the Orleans settings.</summary>
+    public const string OrleansSection = "Orleans";
+
+    /// <summary>
+    /// The key (in <see cref="OrleansSection"/>) choosing the clustering. Not <c>Clustering</c>: Orleans reads
+    /// <c>Orleans:Clustering</c> itself as a provider section (<c>Orleans:Clustering:ProviderType</c>).
+    /// </summary>
+    public const string ClusteringModeKey = "ClusteringMode";
+
+    /// <summary>The configuration key of the storage connection string.</summary>
+    public const string ConnectionStringKey = "Storage:ConnectionString";
+
+    /// <summary>The environment variable that overrides <see cref="ConnectionStringKey"/>.</summary>
+    public const string ConnectionStringEnvironmentVariable = "Storage__ConnectionString";
+
+    /// <summary>The profile whose files were loaded (<c>silo-config/appsettings.{Profile}.json</c>).</summary>
+    public required string Profile { get; init; }
+
+    /// <summary>The directory the profile files were read from.</summary>
+    public required string ConfigDirectory { get; init; }
+
+    /// <summary><c>Orleans:ClusterId</c>: silos and clients of one cluster share it.</summary>
+    public required string ClusterId { get; init; }
+
+    /// <summary><c>Orleans:ServiceId</c>: stable across deployments; part of every storage key.</summary>
+    public required string ServiceId { get; init; }
+
+    /// <summary><c>Orleans:ClusteringMode</c>: <c>Localhost</c> or <c>AzureTable</c>.</summary>
+    public required ClusteringMode Clustering { get; init; }
+
+    /// <summary><c>Orleans:SiloPort</c>: silo-to-silo traffic.</summary>
+    public required int SiloPort { get; init; }
+
+    /// <summary><c>Orleans:GatewayPort</c>: where clients connect.</summary>
+    public required int GatewayPort { get; init; }
+
+    /// <summary>
+    /// <c>Orleans:AdvertisedHost</c> (AzureTable clustering only): the host name or IP address other silos and clients use to reach
+    /// this silo. Empty: the machine's host name (in a container, the container's address).
+    /// </summary>
+    public string? AdvertisedHost { get; init; }
+
+    /// <summary><c>Orleans:ListenOnAnyHostAddress</c> (AzureTable clustering only): listen on all interfaces (containers).</summary>
+    public bool ListenOnAnyHostAddress { get; init; }
+
+    /// <summary><c>Storage:ConnectionString</c>: the Azure Storage account (or Azurite) for state, streams, reminders and membership.</summary>
+    public required string ConnectionString { get; init; }
+}
