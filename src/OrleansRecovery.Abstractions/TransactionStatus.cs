@@ -31,4 +31,10 @@ public sealed record TransactionStatus
 
     /// <summary>True while parked messages are being applied after recovery.</summary>
     [Id(8)] public bool Replaying { get; init; }
+
+    /// <summary>Consecutive failed replay steps (storage errors); 0 when replay is healthy. Retries back off exponentially.</summary>
+    [Id(9)] public int ReplayFailures { get; init; }
+
+    /// <summary>The last replay step's error, while <see cref="ReplayFailures"/> is above 0.</summary>
+    [Id(10)] public string? LastReplayError { get; init; }
 }

@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(3001, LogLevel.Warning, "Transaction {TransactionId}: storage write failed; state will be reloaded before the next decision")]
     public static partial void WriteFailed(ILogger logger, Exception exception, string transactionId);
 
-    [LoggerMessage(3002, LogLevel.Warning, "Transaction {TransactionId}: replay step failed; it will be retried")]
-    public static partial void ReplayStepFailed(ILogger logger, Exception exception, string transactionId);
+    [LoggerMessage(3002, LogLevel.Warning, "Transaction {TransactionId}: replay step failed ({Failures} in a row); retrying in {RetryDelay}")]
+    public static partial void ReplayStepFailed(ILogger logger, Exception exception, string transactionId, int failures, TimeSpan retryDelay);
 
     [LoggerMessage(3003, LogLevel.Debug, "Transaction {TransactionId}: clearing applied segments failed (harmless: they are never read again)")]
     public static partial void ClearFailed(ILogger logger, Exception exception, string transactionId);

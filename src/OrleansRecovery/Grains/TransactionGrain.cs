@@ -33,6 +33,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private TransactionState? _state;
     private IGrainTimer? _replayTimer;
     private bool _watchdogSet;
+    private int _replayFailures;
+    private string? _lastReplayError;
 
     /// <summary>Creates the grain; the logic, options and metrics come from the silo's services.</summary>
     public TransactionGrain(ITransactionLogic logic, IOptions<TransactionRecoveryOptions> options, RecoveryMetrics metrics,
@@ -100,6 +102,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             Counters = state.Counters,
             RecentRejections = [.. state.Rejections],
             Replaying = state.ReplayDue,
+            ReplayFailures = _replayFailures,
+            LastReplayError = _lastReplayError,
         };
     }
 
@@ -253,7 +257,11 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         _replayTimer = null;
     }
 
-    /// <summary>One replay step: one batch of parked entries, one header write (P5).</summary>
+    /// <summary>
+    /// One replay step: one batch of parked entries, one header write (P5). A failed step is retried with exponential backoff
+    /// (<see cref="TransactionRecoveryOptions.ReplayRetryBaseDelay"/> doubling up to <see cref="TransactionRecoveryOptions.ReplayRetryMaxDelay"/>),
+    /// and the failure count and last error are shown in the status, so a storage outage is neither hammered nor invisible.
+    /// </summary>
     private async Task ReplayStepAsync(CancellationToken cancellationToken)
     {
         try
@@ -267,6 +275,13 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
                 await ClearGarbageAsync(transition.Writes.Garbage, cancellationToken);
             }
 
+            if (_replayFailures > 0)
+            {
+                _replayFailures = 0;
+                _lastReplayError = null;
+                _replayTimer?.Change(_options.ReplayStepInterval, _options.ReplayStepInterval);
+            }
+
             if (_state is { ReplayDue: false } done)
             {
                 StopReplay();
@@ -276,9 +291,20 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         }
         catch (Exception ex)
         {
-            // The state was dropped by CommitAsync; the next tick reloads and retries. The timer keeps ticking.
-            Log.ReplayStepFailed(_logger, ex, TransactionId);
+            // The state was dropped by CommitAsync; a later tick reloads and retries, after a growing pause.
+            _replayFailures++;
+            _lastReplayError = $"{ex.GetType().Name}: {ex.Message}";
+            var delay = ReplayRetryDelay(_replayFailures);
+            _replayTimer?.Change(delay, delay);
+            Log.ReplayStepFailed(_logger, ex, TransactionId, _replayFailures, delay);
         }
+    }
+
+    private TimeSpan ReplayRetryDelay(int failures)
+    {
+        var factor = Math.Pow(2, Math.Min(failures - 1, 30));
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.ReplayRetryBaseDelay.Ticks * factor, _options.ReplayRetryMaxDelay.Ticks));
+        return delay < _options.ReplayStepInterval ? _options.ReplayStepInterval : delay;
     }
 
     private async Task ClearGarbageAsync(IEnumerable<long> garbage, CancellationToken cancellationToken)

@@ -82,6 +82,14 @@ public sealed class TransactionRecoveryOptions
     /// <summary>Pause between replay steps, letting other calls interleave. Default 1 ms.</summary>
     public TimeSpan ReplayStepInterval { get; set; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// First pause after a failed replay step (e.g. storage unavailable); doubles with each consecutive failure. Default 100 ms.
+    /// </summary>
+    public TimeSpan ReplayRetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest pause between retries of a failing replay step. Default 30 s.</summary>
+    public TimeSpan ReplayRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The limits the state machine enforces.</summary>
     public RecoveryLimits ToLimits() => new()
     {

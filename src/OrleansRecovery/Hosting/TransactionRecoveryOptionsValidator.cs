@@ -55,6 +55,12 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
             failures.Add($"{TransactionRecoveryOptions.SectionName}:ReplayStepInterval is {options.ReplayStepInterval}; it must be between 1 ms and 1 minute.");
         }
 
+        if (options.ReplayRetryBaseDelay <= TimeSpan.Zero || options.ReplayRetryMaxDelay < options.ReplayRetryBaseDelay)
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:ReplayRetryBaseDelay ({options.ReplayRetryBaseDelay}) must be positive and " +
+                $"not above ReplayRetryMaxDelay ({options.ReplayRetryMaxDelay}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

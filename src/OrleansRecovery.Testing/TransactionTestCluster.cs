@@ -1,0 +1,270 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansRecovery.Hosting;
+using OrleansRecovery.Logic;
+using OrleansRecovery.Storage;
+
+namespace OrleansRecovery.Testing;
+
+/// <summary>
+/// An in-process Orleans test cluster running <c>TransactionGrain</c> with the application's logic on Azure Storage (usually an
+/// <see cref="AzuriteInstance"/>): silos wired with <c>UseTransactionRecoveryAzureStorage</c> and <c>AddTransactionRecovery</c>,
+/// and a client wired with <c>UseTransactionRecoveryStreams</c>. Also reads what storage holds, without calling any grain, and
+/// finds or kills the silo hosting a transaction.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var azurite = await AzuriteInstance.StartAsync();
+/// await using var cluster = await TransactionTestCluster.StartAsync&lt;MyLogic&gt;(azurite.ConnectionString);
+/// var result = await cluster.Client.GetTransaction("order-1").SubmitAsync(message);
+/// </code>
+/// </example>
+public sealed class TransactionTestCluster : IAsyncDisposable
+{
+    private const string ReminderTableName = "OrleansReminders";
+    private readonly string _tableName;
+    private AzuriteInstance? _ownedAzurite;
+
+    private TransactionTestCluster(InProcessTestCluster cluster, string connectionString, string queuePrefix, int queueCount, string tableName)
+    {
+        Cluster = cluster;
+        ConnectionString = connectionString;
+        QueuePrefix = queuePrefix;
+        QueueCount = queueCount;
+        _tableName = tableName;
+    }
+
+    /// <summary>The Orleans test cluster (silos, kill/stop/start, deactivation).</summary>
+    public InProcessTestCluster Cluster { get; }
+
+    /// <summary>The cluster's client.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The storage account the cluster uses.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The prefix of the Azure queue names (producers need it).</summary>
+    public string QueuePrefix { get; }
+
+    /// <summary>The number of Azure queues.</summary>
+    public int QueueCount { get; }
+
+    /// <summary>The cluster's ServiceId (part of every grain storage partition key).</summary>
+    public string ServiceId => Cluster.Options.ServiceId;
+
+    /// <summary>Starts a cluster on the storage account of <paramref name="connectionString"/>.</summary>
+    /// <typeparam name="TLogic">The application's transaction logic.</typeparam>
+    public static async Task<TransactionTestCluster> StartAsync<TLogic>(string connectionString,
+        Action<TransactionTestClusterOptions>? configure = null)
+        where TLogic : class, ITransactionLogic
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var options = new TransactionTestClusterOptions();
+        configure?.Invoke(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SiloCount, 1);
+
+        var builder = new InProcessTestClusterBuilder(checked((short)options.SiloCount));
+        var tableName = new TransactionAzureStorageOptions().TableName;
+        builder.ConfigureSilo((_, silo) => tableName = ConfigureSilo<TLogic>(silo, connectionString, options));
+        builder.ConfigureClient(client =>
+        {
+            client.UseTransactionRecoveryStreams(connectionString, queuePrefix: options.QueuePrefix, queueCount: options.QueueCount);
+            options.ConfigureClient?.Invoke(client);
+        });
+
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new TransactionTestCluster(cluster, connectionString, options.QueuePrefix, options.QueueCount, tableName);
+    }
+
+    /// <summary>Starts an <see cref="AzuriteInstance"/> (in memory) and a cluster on it; disposing the cluster kills Azurite too.</summary>
+    /// <typeparam name="TLogic">The application's transaction logic.</typeparam>
+    public static async Task<TransactionTestCluster> StartWithAzuriteAsync<TLogic>(Action<TransactionTestClusterOptions>? configure = null)
+        where TLogic : class, ITransactionLogic
+    {
+        var azurite = await AzuriteInstance.StartAsync().ConfigureAwait(false);
+        try
+        {
+            var cluster = await StartAsync<TLogic>(azurite.ConnectionString, configure).ConfigureAwait(false);
+            cluster._ownedAzurite = azurite;
+            return cluster;
+        }
+        catch
+        {
+            await azurite.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The grain id of the transaction (what storage hooks such as <see cref="StorageFaults"/> receive).</summary>
+    public GrainId GrainIdOf(string transactionId) => Client.GetTransaction(transactionId).GetGrainId();
+
+    /// <summary>A publisher onto the inbound streams of the cluster's transactions.</summary>
+    public TransactionStreamPublisher CreatePublisher() => new(Client);
+
+    /// <summary>The silo where <paramref name="transactionId"/> is active, or null when it is not active anywhere.</summary>
+    public async Task<InProcessSiloHandle?> FindHostAsync(string transactionId)
+    {
+        var grain = Client.GetTransaction(transactionId);
+        var address = await Client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain).ConfigureAwait(false);
+        return address is null ? null : Cluster.Silos.FirstOrDefault(s => s.SiloAddress.Equals(address));
+    }
+
+    /// <summary>Kills (no graceful shutdown) the silo where <paramref name="transactionId"/> is active, and returns it.</summary>
+    /// <exception cref="InvalidOperationException">The transaction is not active anywhere.</exception>
+    public async Task<InProcessSiloHandle> KillHostAsync(string transactionId)
+    {
+        var host = await FindHostAsync(transactionId).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Transaction '{transactionId}' is not active on any silo.");
+        await Cluster.KillSiloAsync(host).ConfigureAwait(false);
+        return host;
+    }
+
+    /// <summary>Starts silos until at least <paramref name="count"/> are active (e.g. after a test killed one).</summary>
+    public async Task EnsureSiloCountAsync(int count)
+    {
+        while (Cluster.Silos.Count(s => s.IsActive) < count)
+        {
+            await Cluster.StartAdditionalSiloAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the transaction's header record straight from grain storage, through an active silo's storage provider, without
+    /// calling (or activating) the grain. Null when none is stored.
+    /// </summary>
+    public async Task<TransactionHeaderRecord?> ReadHeaderAsync(string transactionId)
+    {
+        var services = Cluster.Silos.First(s => s.IsActive).ServiceProvider;
+        var providerName = services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value.StorageProviderName;
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(providerName);
+        var state = new GrainState<TransactionHeaderRecord>(new TransactionHeaderRecord());
+        await storage.ReadStateAsync(StateNames.Header, GrainIdOf(transactionId), state).ConfigureAwait(false);
+        return state.RecordExists ? state.State : null;
+    }
+
+    /// <summary>
+    /// Counts the pending-log segment rows (<c>txn-pending-*</c>) of the transaction in the Azure table, without calling the grain.
+    /// Segments are deleted once fully applied, so this reaches 0 when a replay has finished and cleaned up.
+    /// </summary>
+    public async Task<int> CountSegmentRowsAsync(string transactionId)
+    {
+        var rows = await ReadRowKeysAsync(transactionId).ConfigureAwait(false);
+        return rows.Count(r => r.StartsWith("txn-pending-", StringComparison.Ordinal));
+    }
+
+    /// <summary>The row keys (state names) stored for the transaction in the Azure table, without calling the grain.</summary>
+    public async Task<IReadOnlyList<string>> ReadRowKeysAsync(string transactionId)
+    {
+        var table = new TableServiceClient(ConnectionString).GetTableClient(_tableName);
+        var partitionKey = PartitionKeyOf(transactionId);
+        var keys = new List<string>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(
+            e => e.PartitionKey == partitionKey, select: ["RowKey"]).ConfigureAwait(false))
+        {
+            keys.Add(entity.RowKey);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// The names of the reminders registered for the transaction (e.g. the replay watchdog), read straight from the Azure
+    /// reminder table (<c>OrleansReminders</c>), without calling the grain.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadReminderNamesAsync(string transactionId)
+    {
+        var table = new TableServiceClient(ConnectionString).GetTableClient(ReminderTableName);
+        var grain = GrainIdOf(transactionId).ToString();
+        var names = new List<string>();
+        try
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(e => e.GetString("GrainReference") == grain).ConfigureAwait(false))
+            {
+                names.Add(row.GetString("ReminderName"));
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No reminder was ever registered: the table does not exist yet.
+        }
+
+        return names;
+    }
+
+    /// <summary>The Azure Table partition key the Orleans table provider uses for the transaction's records.</summary>
+    public string PartitionKeyOf(string transactionId) => Sanitize($"{ServiceId}_{GrainIdOf(transactionId)}");
+
+    /// <summary>
+    /// Waits until the transaction is Normal with nothing pending and no replay running (asks the grain's status).
+    /// </summary>
+    public Task<TransactionStatus> WaitForReplayAsync(string transactionId, TimeSpan timeout) =>
+        Eventually.WaitForAsync(
+            () => Client.GetTransaction(transactionId).GetStatusAsync(),
+            s => s is { Mode: TransactionMode.Normal, PendingCount: 0, Replaying: false },
+            timeout,
+            $"transaction '{transactionId}' has replayed its pending log");
+
+    /// <summary>Stops the cluster, and the Azurite it started if any.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync().ConfigureAwait(false);
+        if (_ownedAzurite is not null)
+        {
+            await _ownedAzurite.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static string Sanitize(string key) =>
+        key.Replace('/', '_').Replace('\\', '_').Replace('#', '_').Replace('?', '_');
+
+    private static string ConfigureSilo<TLogic>(ISiloBuilder silo, string connectionString, TransactionTestClusterOptions options)
+        where TLogic : class, ITransactionLogic
+    {
+        string? providerName = null;
+        string? tableName = null;
+        silo.UseTransactionRecoveryAzureStorage(connectionString, azure =>
+        {
+            azure.QueuePrefix = options.QueuePrefix;
+            azure.QueueCount = options.QueueCount;
+            options.ConfigureAzureStorage?.Invoke(azure);
+            providerName = azure.StorageProviderName;
+            tableName = azure.TableName;
+            if (options.WrapStorage is not null)
+            {
+                // The real provider gets another name; the grains use the wrapper under the original one.
+                azure.StorageProviderName = providerName + "-wrapped";
+            }
+        });
+
+        if (options.WrapStorage is { } wrap)
+        {
+            var inner = providerName + "-wrapped";
+            silo.Services.AddKeyedSingleton<IGrainStorage>(providerName,
+                (services, _) => wrap(services, services.GetRequiredKeyedService<IGrainStorage>(inner)));
+            silo.Services.PostConfigure<TransactionRecoveryOptions>(o => o.StorageProviderName = providerName!);
+        }
+
+        if (options.MinimumReminderPeriod is { } minimum)
+        {
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimum);
+        }
+
+        silo.AddTransactionRecovery<TLogic>(builder => builder.Configure(o => options.ConfigureRecovery?.Invoke(o)));
+        options.ConfigureSilo?.Invoke(silo);
+        return tableName!;
+    }
+}

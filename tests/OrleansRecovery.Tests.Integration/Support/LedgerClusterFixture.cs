@@ -1,0 +1,40 @@
+using OrleansRecovery.Ledger;
+using OrleansRecovery.Testing;
+
+namespace OrleansRecovery.Tests.Integration.Support;
+
+/// <summary>
+/// Its own in-memory Azurite and a 2-silo cluster running <see cref="LedgerLogic"/> with default engine options, shared by the
+/// tests of one collection. Each test uses its own transaction ids. Derived fixtures change the cluster in
+/// <see cref="Configure"/>.
+/// </summary>
+public class LedgerClusterFixture : IAsyncLifetime
+{
+    private TransactionTestCluster? _cluster;
+
+    public TransactionTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The fixture is not started.");
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync() =>
+        _cluster = await TransactionTestCluster.StartWithAzuriteAsync<LedgerLogic>(Configure);
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Adjusts the cluster for a derived fixture.</summary>
+    protected virtual void Configure(TransactionTestClusterOptions options)
+    {
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LedgerClusterDefinition : ICollectionFixture<LedgerClusterFixture>
+{
+    public const string Name = "Ledger cluster";
+}
