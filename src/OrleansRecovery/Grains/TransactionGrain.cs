@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Storage;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -18,6 +19,12 @@ namespace OrleansRecovery.Grains;
 /// <see cref="TransactionStreams.InboundNamespace"/>; replays parked messages on a grain timer, with a reminder as a watchdog
 /// so that a replay interrupted by a crash resumes on its own.
 /// </summary>
+/// <remarks>
+/// The grain is reentrant so that concurrent submissions can wait together, but every decision runs through one
+/// <see cref="WorkQueue"/>, one at a time and in arrival order: concurrent submissions are decided as a group and share one
+/// storage write (group commit), and each caller is answered only after the write that covers its message.
+/// </remarks>
+[Reentrant]
 [ImplicitStreamSubscription(TransactionStreams.InboundNamespace)]
 public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<object>
 {
@@ -29,6 +36,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private readonly RecoveryMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly WorkQueue _work;
     private TransactionStore? _store;
     private TransactionState? _state;
     private IGrainTimer? _replayTimer;
@@ -47,6 +55,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         _metrics = metrics;
         _logger = logger;
         _time = time;
+        _work = new WorkQueue(FlushAsync, _options.GroupCommitMaxMessages);
     }
 
     private string TransactionId => this.GetPrimaryKeyString();
@@ -67,26 +76,26 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     }
 
     /// <inheritdoc />
-    public async Task<SubmitResult> SubmitAsync(TransactionMessage message) => (await SubmitCoreAsync([message]))[0];
+    public async Task<SubmitResult> SubmitAsync(TransactionMessage message) => (await _work.SubmitAsync([message]))[0];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<TransactionMessage> messages)
+    public Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<TransactionMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return await SubmitCoreAsync(messages);
+        return _work.SubmitAsync(messages);
     }
 
     /// <inheritdoc />
-    public async Task<RecoveryInfo> BeginRecoveryAsync(string reason)
+    public Task<RecoveryInfo> BeginRecoveryAsync(string reason) => _work.RunExclusiveAsync(async () =>
     {
         var state = await CurrentAsync(CancellationToken.None);
         var transition = _machine.BeginRecovery(state, reason, _time.GetUtcNow(), NewRecoveryId());
         await CommitAsync(transition, CancellationToken.None);
         return _state!.Recovery!;
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<TransactionStatus> GetStatusAsync()
+    public Task<TransactionStatus> GetStatusAsync() => _work.RunExclusiveAsync(async () =>
     {
         var state = await CurrentAsync(CancellationToken.None);
         var now = _time.GetUtcNow();
@@ -105,10 +114,11 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             ReplayFailures = _replayFailures,
             LastReplayError = _lastReplayError,
         };
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<object?> GetDataAsync() => (await CurrentAsync(CancellationToken.None)).Data;
+    public Task<object?> GetDataAsync() =>
+        _work.RunExclusiveAsync(async () => (await CurrentAsync(CancellationToken.None)).Data);
 
     /// <inheritdoc />
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
@@ -127,17 +137,21 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     {
         if (item is TransactionMessage message)
         {
-            await SubmitCoreAsync([message]);
+            await _work.SubmitAsync([message]);
             return;
         }
 
         var type = item?.GetType().FullName ?? "null";
         Log.ForeignStreamEvent(_logger, TransactionId, type);
-        var state = await CurrentAsync(CancellationToken.None);
-        var transition = _machine.RejectEvent(state,
-            $"Stream event of type {type} is not a {nameof(TransactionMessage)}.", _time.GetUtcNow());
-        await CommitAsync(transition, CancellationToken.None);
-        _metrics.Answered(transition.Results[0], null);
+        await _work.RunExclusiveAsync(async () =>
+        {
+            var state = await CurrentAsync(CancellationToken.None);
+            var transition = _machine.RejectEvent(state,
+                $"Stream event of type {type} is not a {nameof(TransactionMessage)}.", _time.GetUtcNow());
+            await CommitAsync(transition, CancellationToken.None);
+            _metrics.Answered(transition.Results[0], null);
+            return true;
+        });
     }
 
     /// <inheritdoc />
@@ -158,35 +172,45 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             return;
         }
 
-        var state = await CurrentAsync(CancellationToken.None);
-        if (state.ReplayDue)
+        await _work.RunExclusiveAsync(async () =>
         {
+            var state = await CurrentAsync(CancellationToken.None);
             _watchdogSet = true;
-            StartReplay();
-        }
-        else
-        {
-            _watchdogSet = true;
-            await SetWatchdogAsync(false);
-        }
+            if (state.ReplayDue)
+            {
+                StartReplay();
+            }
+            else
+            {
+                await SetWatchdogAsync(false);
+            }
+
+            return true;
+        });
     }
 
-    private async Task<IReadOnlyList<SubmitResult>> SubmitCoreAsync(IReadOnlyList<TransactionMessage?> messages)
+    /// <summary>Decides a group of submissions that waited together, stores it with one group of writes, then answers each.</summary>
+    private async Task FlushAsync(IReadOnlyList<Submission> group)
     {
         var state = await CurrentAsync(CancellationToken.None);
-        var transition = _machine.Submit(state, TransactionId, messages, _time.GetUtcNow(), NewRecoveryId);
+        var transition = _machine.SubmitGroup(state, TransactionId, [.. group.Select(s => s.Messages)], _time.GetUtcNow(), NewRecoveryId);
         await CommitAsync(transition, CancellationToken.None);
-        for (var i = 0; i < transition.Results.Count; i++)
+        var offset = 0;
+        foreach (var submission in group)
         {
-            var result = transition.Results[i];
-            _metrics.Answered(result, i < messages.Count ? messages[i]?.Kind : null);
-            if (result.Outcome == SubmitOutcome.Rejected)
+            var answers = transition.Results.Skip(offset).Take(submission.Messages.Count).ToArray();
+            for (var i = 0; i < answers.Length; i++)
             {
-                Log.MessageRejected(_logger, TransactionId, result.MessageId, result.Code, result.Reason);
+                _metrics.Answered(answers[i], submission.Messages[i]?.Kind);
+                if (answers[i].Outcome == SubmitOutcome.Rejected)
+                {
+                    Log.MessageRejected(_logger, TransactionId, answers[i].MessageId, answers[i].Code, answers[i].Reason);
+                }
             }
-        }
 
-        return transition.Results;
+            offset += submission.Messages.Count;
+            submission.Done.TrySetResult(answers);
+        }
     }
 
     private async Task<TransactionState> CurrentAsync(CancellationToken cancellationToken) =>
@@ -225,7 +249,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
 
         var before = _state;
         _state = transition.State;
-        if (transition.StartedRecovery is { } started)
+        if (transition.StartedRecovery is { } started && _state.Recovery?.RecoveryId == started.RecoveryId)
         {
             _metrics.RecoveryStarted();
             Log.RecoveryStarted(_logger, TransactionId, started.RecoveryId, started.Reason);
@@ -247,7 +271,11 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
 
     private void StartReplay() =>
         _replayTimer ??= this.RegisterGrainTimer(
-            static (grain, cancellationToken) => grain.ReplayStepAsync(cancellationToken),
+            static (grain, cancellationToken) => grain._work.RunExclusiveAsync(async () =>
+            {
+                await grain.ReplayStepAsync(cancellationToken);
+                return true;
+            }),
             this,
             new GrainTimerCreationOptions(TimeSpan.Zero, _options.ReplayStepInterval) { KeepAlive = true });
 

@@ -66,6 +66,12 @@ public sealed class TransactionRecoveryOptions
     /// </summary>
     public int SegmentMaxBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Most messages decided together by group commit: concurrent submissions to one transaction that wait while a write is in
+    /// flight share the next write. Default 1,000.
+    /// </summary>
+    public int GroupCommitMaxMessages { get; set; } = 1_000;
+
     /// <summary>Parked entries applied per replay step; each step is one header write. Default 256.</summary>
     public int ReplayBatchSize { get; set; } = 256;
 

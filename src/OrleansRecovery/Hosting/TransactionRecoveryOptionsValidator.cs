@@ -37,6 +37,7 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
         Range(nameof(options.MaxPendingBytes), options.MaxPendingBytes, 1024, 16L * 1024 * 1024 * 1024);
         Range(nameof(options.SegmentMaxEntries), options.SegmentMaxEntries, 1, 4_096);
         Range(nameof(options.SegmentMaxBytes), options.SegmentMaxBytes, 1024, 786_432);
+        Range(nameof(options.GroupCommitMaxMessages), options.GroupCommitMaxMessages, 1, 100_000);
         Range(nameof(options.ReplayBatchSize), options.ReplayBatchSize, 1, 10_000);
         Range(nameof(options.RejectionHistory), options.RejectionHistory, 0, 1_000);
         if (options.MaxPayloadBytes + 1_024 > options.SegmentMaxBytes)

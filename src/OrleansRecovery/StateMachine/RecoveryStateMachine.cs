@@ -33,27 +33,47 @@ public sealed class RecoveryStateMachine
     /// the id of a recovery started by an in-doubt message.
     /// </summary>
     public Transition Submit(TransactionState state, string transactionId, IReadOnlyList<TransactionMessage?> messages,
-        DateTimeOffset now, Func<string> newRecoveryId)
+        DateTimeOffset now, Func<string> newRecoveryId) =>
+        SubmitGroup(state, transactionId, [messages], now, newRecoveryId);
+
+    /// <summary>
+    /// Decides several submissions that arrived together (group commit), in arrival order, as one transition: exactly what
+    /// deciding them one after the other would give, but with one group of writes. <see cref="Transition.Results"/> holds one
+    /// answer per message, submission after submission; a submission over <see cref="RecoveryLimits.MaxBatchSize"/> is rejected
+    /// whole and the others are still decided.
+    /// </summary>
+    public Transition SubmitGroup(TransactionState state, string transactionId,
+        IReadOnlyList<IReadOnlyList<TransactionMessage?>> submissions, DateTimeOffset now, Func<string> newRecoveryId)
     {
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(submissions);
         ArgumentNullException.ThrowIfNull(newRecoveryId);
 
-        if (messages.Count > Limits.MaxBatchSize)
-        {
-            return RejectBatch(state, messages, now);
-        }
-
-        var results = new SubmitResult[messages.Count];
+        var results = new List<SubmitResult>();
         var writes = WriteSet.None;
         RecoveryInfo? started = null;
-        for (var i = 0; i < messages.Count; i++)
+        foreach (var messages in submissions)
         {
-            var step = Decide(state, transactionId, messages[i], now, newRecoveryId);
-            state = step.State;
-            results[i] = step.Results[0];
-            writes = writes.Union(step.Writes);
-            started ??= step.StartedRecovery;
+            ArgumentNullException.ThrowIfNull(messages);
+            if (messages.Count > Limits.MaxBatchSize)
+            {
+                var rejected = RejectBatch(state, messages, now);
+                state = rejected.State;
+                results.AddRange(rejected.Results);
+                writes = writes.Union(rejected.Writes);
+                continue;
+            }
+
+            foreach (var message in messages)
+            {
+                var step = Decide(state, transactionId, message, now, newRecoveryId);
+                state = step.State;
+                results.Add(step.Results[0]);
+                writes = writes.Union(step.Writes);
+
+                // The latest recovery started is the one to announce; an earlier one in the same group has completed already.
+                started = step.StartedRecovery ?? started;
+            }
         }
 
         return new Transition(state, results, writes, started);

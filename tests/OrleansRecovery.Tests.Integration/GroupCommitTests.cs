@@ -1,0 +1,98 @@
+using OrleansRecovery.Ledger;
+using OrleansRecovery.Testing;
+using OrleansRecovery.Tests.Integration.Support;
+
+namespace OrleansRecovery.Tests.Integration;
+
+/// <summary>
+/// Group commit: concurrent submissions to one transaction share storage writes, each caller is answered only after the write
+/// covering its message (P8), order per sender is kept, and a failed group write loses nothing that was acknowledged.
+/// </summary>
+[Collection(GroupCommitDefinition.Name)]
+public sealed class GroupCommitTests(GroupCommitFixture fixture)
+{
+    private readonly TransactionTestCluster _cluster = fixture.Cluster;
+    private readonly IClusterClient _client = fixture.Client;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ConcurrentSubmitters_ShareWrites_AndEveryMessageIsAppliedOnceInSenderOrder(bool recovering)
+    {
+        const int senders = 64;
+        const int perSender = 10;
+        var tx = Ids.Transaction();
+        var recovery = recovering ? await _client.BeginRecoveryAsync(tx, "outage") : null;
+        var writesBefore = fixture.WritesOf(_cluster.GrainIdOf(tx));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, senders).Select(async sender =>
+        {
+            var answers = new List<SubmitOutcome>();
+            for (var i = 0; i < perSender; i++)
+            {
+                answers.Add((await _client.SubmitAsync(tx, LedgerMessages.Credit($"s{sender:D2}-{i:D2}", 1))).Outcome);
+            }
+
+            return answers;
+        }));
+
+        var writes = fixture.WritesOf(_cluster.GrainIdOf(tx)) - writesBefore;
+        var expected = recovering ? SubmitOutcome.Queued : SubmitOutcome.Processed;
+        Assert.All(outcomes.SelectMany(o => o), outcome => Assert.Equal(expected, outcome));
+        Assert.True(writes <= senders * perSender / 5, $"{writes} writes for {senders * perSender} messages: submissions did not share writes.");
+
+        if (recovery is not null)
+        {
+            await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId));
+            await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
+        }
+
+        var statement = await _client.StatementIdsAsync(tx);
+        Assert.Equal(senders * perSender, statement.Count);
+        Assert.Equal(statement.Count, statement.Distinct().Count());
+        for (var sender = 0; sender < senders; sender++)
+        {
+            var prefix = $"s{sender:D2}-";
+            var own = statement.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            Assert.Equal(Enumerable.Range(0, perSender).Select(i => $"{prefix}{i:D2}"), own);
+        }
+    }
+
+    [Fact]
+    public async Task FailedGroupWrite_FailsEveryCallerInTheGroup_AndRetriesApplyEachMessageOnce()
+    {
+        const int senders = 20;
+        var tx = Ids.Transaction();
+        await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 1));
+        fixture.Faults.FailNextWrites(_cluster.GrainIdOf(tx), 2);
+
+        var first = await Task.WhenAll(Enumerable.Range(0, senders).Select(async sender =>
+        {
+            try
+            {
+                return (await _client.SubmitAsync(tx, LedgerMessages.Credit($"c{sender:D2}", 1))).Outcome;
+            }
+            catch (Exception ex) when (ex.ToString().Contains("Injected storage failure", StringComparison.Ordinal))
+            {
+                return (SubmitOutcome?)null;
+            }
+        }));
+
+        var failed = Enumerable.Range(0, senders).Where(i => first[i] is null).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(first.Where(o => o is not null), o => Assert.Equal(SubmitOutcome.Processed, o));
+
+        // Nothing that failed was applied: the retry is processed (not a duplicate), and nothing acknowledged was lost.
+        var acknowledged = Enumerable.Range(0, senders).Where(i => first[i] is not null).Select(i => $"c{i:D2}").ToHashSet();
+        var afterFailure = await _client.StatementIdsAsync(tx);
+        Assert.Subset(afterFailure.ToHashSet(), acknowledged);
+        foreach (var sender in failed)
+        {
+            Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit($"c{sender:D2}", 1))).Outcome);
+        }
+
+        var statement = await _client.StatementIdsAsync(tx);
+        Assert.Equal(senders + 1, statement.Count);
+        Assert.Equal(statement.Count, statement.Distinct().Count());
+    }
+}
