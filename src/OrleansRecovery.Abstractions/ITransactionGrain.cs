@@ -25,6 +25,23 @@ public interface ITransactionGrain : IGrainWithStringKey
     [Alias("BeginRecoveryAsync")]
     Task<RecoveryInfo> BeginRecoveryAsync(string reason);
 
+    /// <summary>
+    /// Operator action on a <see cref="TransactionMode.Faulted"/> transaction: applies the held message again now. On success the
+    /// transaction returns to Normal and replays what was parked behind it; if the logic throws again it stays faulted.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The transaction is not faulted.</exception>
+    [Alias("RetryFaultedAsync")]
+    Task<TransactionStatus> RetryFaultedAsync();
+
+    /// <summary>
+    /// Operator action on a <see cref="TransactionMode.Faulted"/> transaction: gives up on the held message (it is kept in the
+    /// rejection history with <paramref name="reason"/>), returns to Normal and replays what was parked behind it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The transaction is not faulted.</exception>
+    /// <exception cref="ArgumentException">The reason is empty or over the configured length.</exception>
+    [Alias("SkipFaultedAsync")]
+    Task<TransactionStatus> SkipFaultedAsync(string reason);
+
     /// <summary>Returns the transaction's mode, pending log depth and age, current recovery and counters.</summary>
     [Alias("GetStatusAsync")]
     Task<TransactionStatus> GetStatusAsync();

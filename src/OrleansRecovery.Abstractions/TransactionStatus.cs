@@ -37,4 +37,7 @@ public sealed record TransactionStatus
 
     /// <summary>The last replay step's error, while <see cref="ReplayFailures"/> is above 0.</summary>
     [Id(10)] public string? LastReplayError { get; init; }
+
+    /// <summary>The held poison message while <see cref="Mode"/> is <see cref="TransactionMode.Faulted"/>; otherwise null.</summary>
+    [Id(11)] public FaultInfo? Fault { get; init; }
 }

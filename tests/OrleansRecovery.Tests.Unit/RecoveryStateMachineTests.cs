@@ -298,19 +298,42 @@ public sealed class RecoveryStateMachineTests
         h.Begin();
         h.Submit(Normal("a"));
         h.Submit(Normal("bad1", "bad"));
+        h.Submit(Normal("c"));
+        h.Submit(Recovery("r", "done"));
+
+        var t = h.Replay();
+
+        Assert.Equal(3, t.Replayed);
+        Assert.Equal(["R:r", "a", "c"], h.Applied);
+        Assert.Equal(1, t.State.Counters.Rejected);
+        Assert.Equal([("bad1", RejectionCode.ApplicationRejected)], t.State.Rejections.Select(r => (r.MessageId, r.Code)));
+        Assert.True(t.State.Pending.IsEmpty);
+    }
+
+    [Fact]
+    public void ReplayBatch_EntryWhoseLogicThrows_IsHeldAsTheFault_AndTheRestStayParked()
+    {
+        var h = new Harness();
+        h.Begin();
+        h.Submit(Normal("a"));
         h.Submit(Normal("thrower", "throw"));
         h.Submit(Normal("c"));
         h.Submit(Recovery("r", "done"));
 
         var t = h.Replay();
 
-        Assert.Equal(4, t.Replayed);
-        Assert.Equal(["R:r", "a", "c"], h.Applied);
-        Assert.Equal(2, t.State.Counters.Rejected);
-        Assert.Equal(
-            [("bad1", RejectionCode.ApplicationRejected), ("thrower", RejectionCode.ApplicationError)],
-            t.State.Rejections.Select(r => (r.MessageId, r.Code)));
-        Assert.True(t.State.Pending.IsEmpty);
+        Assert.Equal(2, t.Replayed);
+        Assert.Equal(TransactionMode.Faulted, t.State.Mode);
+        Assert.Equal("thrower", t.State.Fault!.Message.MessageId);
+        Assert.Contains(CountingLogic.ThrowMessage, t.State.Fault.Error, StringComparison.Ordinal);
+        Assert.Equal(1, t.State.Fault.Attempts);
+        Assert.Equal(["R:r", "a"], h.Applied);
+        Assert.Equal(["c"], t.State.Pending.Unapplied(10).Select(e => e.Message.MessageId));
+        Assert.False(t.State.ReplayDue);
+        Assert.True(t.Writes.Header);
+
+        // Held, not pending: still a duplicate.
+        Assert.Equal(SubmitOutcome.Duplicate, h.Decide(Normal("thrower", "throw")).Results[0].Outcome);
     }
 
     [Fact]
@@ -690,12 +713,106 @@ public sealed class RecoveryStateMachineTests
     }
 
     [Fact]
-    public void Submit_NormalWhoseLogicThrows_IsRejectedApplicationError()
+    public void Submit_NormalWhoseLogicThrows_IsHeldAsAPoisonMessage_AndLaterMessagesPark()
     {
         var h = new Harness();
         h.Submit(Normal("a"));
+        var before = h.State;
 
-        AssertRejectedAndNothingChanged(h, Normal("b", "throw"), RejectionCode.ApplicationError, CountingLogic.ThrowMessage);
+        var t = h.Submit(Normal("b", "throw"));
+
+        var result = Assert.Single(t.Results);
+        Assert.Equal(SubmitOutcome.Queued, result.Outcome);
+        Assert.Contains(CountingLogic.ThrowMessage, result.Reason, StringComparison.Ordinal);
+        Assert.Equal(TransactionMode.Faulted, t.State.Mode);
+        Assert.Equal("b", t.State.Fault!.Message.MessageId);
+        Assert.Same(before.Data, t.State.Data);
+        Assert.True(t.Writes.Header);
+
+        Assert.Equal(SubmitOutcome.Queued, h.Submit(Normal("c")).Results[0].Outcome);
+        Assert.Equal(SubmitOutcome.Duplicate, h.Submit(Normal("b", "throw")).Results[0].Outcome);
+        var recovery = h.Submit(Recovery("r", "fix")).Results[0];
+        Assert.Equal(RejectionCode.NotRecovering, recovery.Code);
+        Assert.Contains("faulted", recovery.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Throws<InvalidOperationException>(() => h.Begin());
+        Assert.Equal(["a"], h.Applied);
+    }
+
+    [Fact]
+    public void RetryFault_WhileTheLogicStillThrows_CountsTheAttempt_AndStaysFaulted()
+    {
+        var h = new Harness();
+        h.Submit(Normal("b", "throw"));
+
+        var t = h.Adopt(h.Machine.RetryFault(h.State, Harness.Now, h.NextRecoveryId));
+
+        Assert.Equal(TransactionMode.Faulted, t.State.Mode);
+        Assert.Equal(2, t.State.Fault!.Attempts);
+        Assert.True(t.Writes.Header);
+    }
+
+    [Fact]
+    public void RetryFault_WhenTheLogicNowSucceeds_AppliesTheHeldMessage_ThenTheParkedOnesReplayInOrder()
+    {
+        var logic = new SwitchableLogic();
+        var machine = new RecoveryStateMachine(logic, new RecoveryLimits());
+        var state = machine.NewState(Harness.TransactionId);
+        state = machine.Submit(state, Harness.TransactionId, [Normal("a")], Harness.Now, () => "r").State;
+        logic.Throwing = true;
+        state = machine.Submit(state, Harness.TransactionId, [Normal("b")], Harness.Now, () => "r").State;
+        state = machine.Submit(state, Harness.TransactionId, [Normal("c")], Harness.Now, () => "r").State;
+        Assert.Equal(TransactionMode.Faulted, state.Mode);
+
+        logic.Throwing = false;
+        state = machine.RetryFault(state, Harness.Now, () => "r").State;
+        Assert.Equal(TransactionMode.Normal, state.Mode);
+        Assert.Null(state.Fault);
+        Assert.True(state.ReplayDue);
+        state = machine.ReplayBatch(state, Harness.Now, () => "r").State;
+
+        Assert.Equal(["a", "b", "c"], ((TestData)state.Data!).Applied);
+        Assert.Equal(SubmitOutcome.Duplicate, machine.Submit(state, Harness.TransactionId, [Normal("b")], Harness.Now, () => "r").Results[0].Outcome);
+    }
+
+    [Fact]
+    public void SkipFault_KeepsTheMessageInTheRejectionHistory_AndResumesNormal()
+    {
+        var h = new Harness();
+        h.Submit(Normal("b", "throw"));
+        h.Submit(Normal("c"));
+
+        var t = h.Adopt(h.Machine.SkipFault(h.State, "known bad data", Harness.Now));
+
+        Assert.Equal(TransactionMode.Normal, t.State.Mode);
+        Assert.Null(t.State.Fault);
+        var record = t.State.Rejections[^1];
+        Assert.Equal("b", record.MessageId);
+        Assert.Contains("known bad data", record.Reason, StringComparison.Ordinal);
+        Assert.Contains(CountingLogic.ThrowMessage, record.Reason, StringComparison.Ordinal);
+        h.ReplayAll();
+        Assert.Equal(["c"], h.Applied);
+        Assert.Equal(SubmitOutcome.Duplicate, h.Submit(Normal("b", "throw")).Results[0].Outcome);
+        Assert.Throws<InvalidOperationException>(() => h.Machine.SkipFault(h.State, "again", Harness.Now));
+        Assert.Throws<InvalidOperationException>(() => h.Machine.RetryFault(h.State, Harness.Now, h.NextRecoveryId));
+    }
+
+    /// <summary>A logic whose normal apply throws while <see cref="Throwing"/> is set (a bug fixed by a redeploy).</summary>
+    private sealed class SwitchableLogic : OrleansRecovery.Logic.TransactionLogic<TestData>
+    {
+        private readonly CountingLogic _inner = new();
+
+        public bool Throwing { get; set; }
+
+        protected override TestData CreateInitialData(string transactionId) =>
+            (TestData)((OrleansRecovery.Logic.ITransactionLogic)_inner).CreateInitialData(transactionId)!;
+
+        protected override OrleansRecovery.Logic.NormalDecision ApplyNormal(TestData data, TransactionMessage message) =>
+            Throwing
+                ? throw new InvalidOperationException("downstream bug")
+                : ((OrleansRecovery.Logic.ITransactionLogic)_inner).ApplyNormal(data, message);
+
+        protected override OrleansRecovery.Logic.RecoveryDecision ApplyRecovery(TestData data, TransactionMessage message, RecoveryInfo recovery) =>
+            ((OrleansRecovery.Logic.ITransactionLogic)_inner).ApplyRecovery(data, message, recovery);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Debug, "Transaction {TransactionId} loaded: mode {Mode}, {PendingCount} pending")]
     public static partial void Loaded(ILogger logger, string transactionId, TransactionMode mode, long pendingCount);
 
+    [LoggerMessage(1005, LogLevel.Error, "Transaction {TransactionId} is faulted: message {MessageId} failed after {Attempts} attempt(s): {Error}")]
+    public static partial void Faulted(ILogger logger, string transactionId, string messageId, int attempts, string error);
+
     [LoggerMessage(2001, LogLevel.Warning, "Transaction {TransactionId} rejected message {MessageId} ({Code}): {Reason}")]
     public static partial void MessageRejected(ILogger logger, string transactionId, string messageId, RejectionCode code, string? reason);
 

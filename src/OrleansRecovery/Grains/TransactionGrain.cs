@@ -40,6 +40,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private TransactionStore? _store;
     private TransactionState? _state;
     private IGrainTimer? _replayTimer;
+    private IGrainTimer? _faultRetryTimer;
     private bool _watchdogSet;
     private int _replayFailures;
     private string? _lastReplayError;
@@ -73,6 +74,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             _watchdogSet = true;
             StartReplay();
         }
+
+        ScheduleFaultRetry();
     }
 
     /// <inheritdoc />
@@ -95,25 +98,23 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     });
 
     /// <inheritdoc />
-    public Task<TransactionStatus> GetStatusAsync() => _work.RunExclusiveAsync(async () =>
+    public Task<TransactionStatus> GetStatusAsync() =>
+        _work.RunExclusiveAsync(async () => Status(await CurrentAsync(CancellationToken.None)));
+
+    /// <inheritdoc />
+    public Task<TransactionStatus> RetryFaultedAsync() => _work.RunExclusiveAsync(async () =>
     {
         var state = await CurrentAsync(CancellationToken.None);
-        var now = _time.GetUtcNow();
-        var oldest = state.Pending.Oldest?.AdmittedAt;
-        return new TransactionStatus
-        {
-            TransactionId = TransactionId,
-            Mode = state.Mode,
-            Recovery = state.Recovery,
-            PendingCount = state.Pending.Count,
-            OldestPendingSince = oldest,
-            OldestPendingAge = oldest is { } since ? now - since : null,
-            Counters = state.Counters,
-            RecentRejections = [.. state.Rejections],
-            Replaying = state.ReplayDue,
-            ReplayFailures = _replayFailures,
-            LastReplayError = _lastReplayError,
-        };
+        await CommitAsync(_machine.RetryFault(state, _time.GetUtcNow(), NewRecoveryId), CancellationToken.None);
+        return Status(_state!);
+    });
+
+    /// <inheritdoc />
+    public Task<TransactionStatus> SkipFaultedAsync(string reason) => _work.RunExclusiveAsync(async () =>
+    {
+        var state = await CurrentAsync(CancellationToken.None);
+        await CommitAsync(_machine.SkipFault(state, reason, _time.GetUtcNow()), CancellationToken.None);
+        return Status(_state!);
     });
 
     /// <inheritdoc />
@@ -213,6 +214,27 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         }
     }
 
+    private TransactionStatus Status(TransactionState state)
+    {
+        var now = _time.GetUtcNow();
+        var oldest = state.Pending.Oldest?.AdmittedAt;
+        return new TransactionStatus
+        {
+            TransactionId = TransactionId,
+            Mode = state.Mode,
+            Recovery = state.Recovery,
+            PendingCount = state.Pending.Count,
+            OldestPendingSince = oldest,
+            OldestPendingAge = oldest is { } since ? now - since : null,
+            Counters = state.Counters,
+            RecentRejections = [.. state.Rejections],
+            Replaying = state.ReplayDue,
+            ReplayFailures = _replayFailures,
+            LastReplayError = _lastReplayError,
+            Fault = state.Fault,
+        };
+    }
+
     private async Task<TransactionState> CurrentAsync(CancellationToken cancellationToken) =>
         _state ?? await LoadAsync(cancellationToken);
 
@@ -267,6 +289,46 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             await SetWatchdogAsync(true);
             StartReplay();
         }
+
+        if (!ReferenceEquals(before?.Fault, _state.Fault))
+        {
+            if (_state.Fault is { } fault)
+            {
+                Log.Faulted(_logger, TransactionId, fault.Message.MessageId, fault.Attempts, fault.Error);
+            }
+
+            ScheduleFaultRetry();
+        }
+    }
+
+    /// <summary>
+    /// While faulted with attempts left (<see cref="TransactionRecoveryOptions.PoisonMaxAttempts"/>), retries the held message
+    /// after a pause that doubles with each attempt; then it waits for an operator (retry or skip).
+    /// </summary>
+    private void ScheduleFaultRetry()
+    {
+        _faultRetryTimer?.Dispose();
+        _faultRetryTimer = null;
+        if (_state is not { Mode: TransactionMode.Faulted, Fault: { } fault } || fault.Attempts >= _options.PoisonMaxAttempts)
+        {
+            return;
+        }
+
+        var factor = Math.Pow(2, Math.Min(fault.Attempts - 1, 20));
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.PoisonRetryDelay.Ticks * factor, _options.ReplayRetryMaxDelay.Ticks));
+        _faultRetryTimer = this.RegisterGrainTimer(
+            static (grain, cancellationToken) => grain._work.RunExclusiveAsync(async () =>
+            {
+                var state = await grain.CurrentAsync(cancellationToken);
+                if (state is { Mode: TransactionMode.Faulted, Fault: { } held } && held.Attempts < grain._options.PoisonMaxAttempts)
+                {
+                    await grain.CommitAsync(grain._machine.RetryFault(state, grain._time.GetUtcNow(), NewRecoveryId), cancellationToken);
+                }
+
+                return true;
+            }),
+            this,
+            new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private void StartReplay() =>

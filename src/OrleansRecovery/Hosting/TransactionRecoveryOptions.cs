@@ -96,6 +96,15 @@ public sealed class TransactionRecoveryOptions
     /// <summary>Longest pause between retries of a failing replay step. Default 30 s.</summary>
     public TimeSpan ReplayRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many times the engine applies a poison message (one whose logic throws) before it waits for an operator to retry or
+    /// skip it. Default 3. Later normal messages are parked meanwhile, so nothing is lost and order is kept.
+    /// </summary>
+    public int PoisonMaxAttempts { get; set; } = 3;
+
+    /// <summary>Pause before the first automatic retry of a poison message; doubles with each attempt. Default 1 s.</summary>
+    public TimeSpan PoisonRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The limits the state machine enforces.</summary>
     public RecoveryLimits ToLimits() => new()
     {

@@ -38,6 +38,7 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
         Range(nameof(options.SegmentMaxEntries), options.SegmentMaxEntries, 1, 4_096);
         Range(nameof(options.SegmentMaxBytes), options.SegmentMaxBytes, 1024, 786_432);
         Range(nameof(options.GroupCommitMaxMessages), options.GroupCommitMaxMessages, 1, 100_000);
+        Range(nameof(options.PoisonMaxAttempts), options.PoisonMaxAttempts, 1, 100);
         Range(nameof(options.ReplayBatchSize), options.ReplayBatchSize, 1, 10_000);
         Range(nameof(options.RejectionHistory), options.RejectionHistory, 0, 1_000);
         if (options.MaxPayloadBytes + 1_024 > options.SegmentMaxBytes)
@@ -54,6 +55,11 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
         if (options.ReplayStepInterval < TimeSpan.FromMilliseconds(1) || options.ReplayStepInterval > TimeSpan.FromMinutes(1))
         {
             failures.Add($"{TransactionRecoveryOptions.SectionName}:ReplayStepInterval is {options.ReplayStepInterval}; it must be between 1 ms and 1 minute.");
+        }
+
+        if (options.PoisonRetryDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:PoisonRetryDelay is {options.PoisonRetryDelay}; it must be positive.");
         }
 
         if (options.ReplayRetryBaseDelay <= TimeSpan.Zero || options.ReplayRetryMaxDelay < options.ReplayRetryBaseDelay)

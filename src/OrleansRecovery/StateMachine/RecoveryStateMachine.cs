@@ -96,6 +96,12 @@ public sealed class RecoveryStateMachine
             return new Transition(state, [], WriteSet.None, null);
         }
 
+        if (state.Mode == TransactionMode.Faulted)
+        {
+            throw new InvalidOperationException(
+                $"The transaction is faulted (message '{state.Fault?.Message.MessageId}' failed: {state.Fault?.Error}); retry or skip that message before beginning a recovery.");
+        }
+
         var recovery = new RecoveryInfo(recoveryId, reason, now);
         var next = state with { Mode = TransactionMode.Recovering, Recovery = recovery };
         return new Transition(next, [], new WriteSet { Header = true }, recovery);
@@ -104,7 +110,8 @@ public sealed class RecoveryStateMachine
     /// <summary>
     /// Applies up to <see cref="RecoveryLimits.ReplayBatchSize"/> parked entries in admission order, as one header write (data and
     /// new replay position together, so a crash resumes at the first unapplied entry). Stops early when an entry leaves the
-    /// transaction in doubt: that entry becomes the subject of a new recovery and the rest stay parked.
+    /// transaction in doubt (it becomes the subject of a new recovery) or when the logic throws for it (it is held as the fault
+    /// of a <see cref="TransactionMode.Faulted"/> transaction); the rest stay parked.
     /// </summary>
     public Transition ReplayBatch(TransactionState state, DateTimeOffset now, Func<string> newRecoveryId)
     {
@@ -121,12 +128,19 @@ public sealed class RecoveryStateMachine
         var rejections = state.Rejections;
         var applied = 0;
         RecoveryInfo? started = null;
+        (TransactionMessage Message, string Error)? faulted = null;
         foreach (var entry in state.Pending.Unapplied(Limits.ReplayBatchSize))
         {
             var message = entry.Message;
             applied++;
             admitted = admitted.Add(MessageIdHash.Of(message.MessageId));
             var decision = ApplyNormal(data, message);
+            if (decision.Threw)
+            {
+                faulted = (message, decision.Reason!);
+                break;
+            }
+
             switch (decision.Verdict)
             {
                 case NormalVerdict.Applied:
@@ -140,7 +154,7 @@ public sealed class RecoveryStateMachine
                 default:
                     // Already answered Queued: the rejection is kept where an operator sees it, and replay moves on.
                     counters = counters with { Rejected = counters.Rejected + 1 };
-                    rejections = Remember(rejections, Rejection(message, decision.Code, decision.Reason!, now));
+                    rejections = Remember(rejections, Rejection(message, RejectionCode.ApplicationRejected, decision.Reason!, now));
                     continue;
             }
 
@@ -158,9 +172,91 @@ public sealed class RecoveryStateMachine
             Mode = started is null ? state.Mode : TransactionMode.Recovering,
             Recovery = started ?? state.Recovery,
         };
+        if (faulted is { } poison)
+        {
+            // The entry leaves the pending log in the same write that holds it as the fault: neither lost nor applied twice.
+            next = Fault(next, poison.Message, poison.Error, 1, now);
+        }
+
         var writes = new WriteSet { Header = true, Garbage = [.. garbage] };
         return new Transition(next, [], writes, started) { Replayed = applied };
     }
+
+    /// <summary>
+    /// Applies the held poison message of a <see cref="TransactionMode.Faulted"/> transaction again. Applied: back to Normal (the
+    /// parked messages replay next). In doubt: a recovery starts with it as the subject. Refused by the logic: kept in the rejection
+    /// history, back to Normal. Throws again: still faulted, one more attempt counted.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The transaction is not faulted.</exception>
+    public Transition RetryFault(TransactionState state, DateTimeOffset now, Func<string> newRecoveryId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(newRecoveryId);
+        var fault = RequireFault(state);
+        var message = fault.Message;
+        var decision = ApplyNormal(state.Data, message);
+        if (decision.Threw)
+        {
+            var again = state with { Fault = fault with { Error = decision.Reason!, Attempts = fault.Attempts + 1 } };
+            return new Transition(again, [], new WriteSet { Header = true }, null);
+        }
+
+        var cleared = state with { Mode = TransactionMode.Normal, Fault = null };
+        switch (decision.Verdict)
+        {
+            case NormalVerdict.Applied:
+                var applied = cleared with
+                {
+                    Data = decision.Data,
+                    Counters = cleared.Counters with { Replayed = cleared.Counters.Replayed + 1 },
+                };
+                return new Transition(applied, [], new WriteSet { Header = true }, null);
+            case NormalVerdict.InDoubt:
+                var recovery = new RecoveryInfo(newRecoveryId(), decision.Reason!, now) { Subject = message };
+                var inDoubt = cleared with { Data = decision.Data, Mode = TransactionMode.Recovering, Recovery = recovery };
+                return new Transition(inDoubt, [], new WriteSet { Header = true }, recovery);
+            default:
+                var refused = cleared with
+                {
+                    Counters = cleared.Counters with { Rejected = cleared.Counters.Rejected + 1 },
+                    Rejections = Remember(cleared.Rejections, Rejection(message, RejectionCode.ApplicationRejected, decision.Reason!, now)),
+                };
+                return new Transition(refused, [], new WriteSet { Header = true }, null);
+        }
+    }
+
+    /// <summary>
+    /// Gives up on the held poison message: it is kept in the rejection history with the operator's reason and its last error,
+    /// and the transaction returns to Normal (the parked messages replay next). Its id stays admitted: a redelivery is a duplicate.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The transaction is not faulted.</exception>
+    /// <exception cref="ArgumentException">The reason is empty or too long.</exception>
+    public Transition SkipFault(TransactionState state, string reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (reason.Length > Limits.MaxReasonLength)
+        {
+            throw new ArgumentException(
+                $"Skip reason is {reason.Length} characters; the limit (MaxReasonLength) is {Limits.MaxReasonLength}.", nameof(reason));
+        }
+
+        var fault = RequireFault(state);
+        var skipped = state with
+        {
+            Mode = TransactionMode.Normal,
+            Fault = null,
+            Counters = state.Counters with { Rejected = state.Counters.Rejected + 1 },
+            Rejections = Remember(state.Rejections, Rejection(fault.Message, RejectionCode.ApplicationError,
+                $"Skipped by operator: {reason}. Last error after {fault.Attempts} attempt(s): {fault.Error}", now)),
+        };
+        return new Transition(skipped, [], new WriteSet { Header = true }, null);
+    }
+
+    private static FaultInfo RequireFault(TransactionState state) =>
+        state is { Mode: TransactionMode.Faulted, Fault: { } fault }
+            ? fault
+            : throw new InvalidOperationException($"The transaction is not faulted (mode is {state.Mode}).");
 
     /// <summary>
     /// Records an inbound event that is not a message at all (e.g. a stream event of a foreign type): counted and kept in the
@@ -195,6 +291,12 @@ public sealed class RecoveryStateMachine
 
     private Transition DecideRecovery(TransactionState state, TransactionMessage message, ulong idHash, DateTimeOffset now)
     {
+        if (state.Mode == TransactionMode.Faulted)
+        {
+            return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.NotRecovering,
+                $"Recovery message rejected: the transaction is faulted (message '{state.Fault?.Message.MessageId}' failed); retry or skip it first."), now);
+        }
+
         if (state.Mode != TransactionMode.Recovering || state.Recovery is null)
         {
             return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.NotRecovering,
@@ -242,7 +344,7 @@ public sealed class RecoveryStateMachine
     private Transition DecideNormal(TransactionState state, TransactionMessage message, ulong idHash, DateTimeOffset now,
         Func<string> newRecoveryId)
     {
-        if (state.Mode == TransactionMode.Recovering || !state.Pending.IsEmpty)
+        if (state.Mode != TransactionMode.Normal || !state.Pending.IsEmpty)
         {
             var size = PendingEntry.EstimateBytes(message);
             if (!state.Pending.CanAdmit(size, Limits, out var full))
@@ -260,6 +362,20 @@ public sealed class RecoveryStateMachine
         }
 
         var decision = ApplyNormal(state.Data, message);
+        if (decision.Threw)
+        {
+            var held = Fault(state, message, decision.Reason!, 1, now) with
+            {
+                Admitted = state.Admitted.Add(idHash),
+                Counters = state.Counters with { Queued = state.Counters.Queued + 1 },
+            };
+            var answer = SubmitResult.Queued(message.MessageId) with
+            {
+                Reason = $"Held: the transaction logic failed ({decision.Reason}). The transaction is faulted; the message will be retried, later messages wait behind it.",
+            };
+            return Answer(held, answer, new WriteSet { Header = true });
+        }
+
         switch (decision.Verdict)
         {
             case NormalVerdict.Applied:
@@ -289,22 +405,30 @@ public sealed class RecoveryStateMachine
                 return new Transition(inDoubt, [result], new WriteSet { Header = true }, recovery);
 
             default:
-                return Reject(state, message, SubmitResult.Rejected(message.MessageId, decision.Code, decision.Reason!), now);
+                return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.ApplicationRejected, decision.Reason!), now);
         }
     }
 
-    private (NormalVerdict Verdict, object? Data, string? Reason, RejectionCode Code) ApplyNormal(object? data, TransactionMessage message)
+    private (NormalVerdict Verdict, object? Data, string? Reason, bool Threw) ApplyNormal(object? data, TransactionMessage message)
     {
         try
         {
             var decision = _logic.ApplyNormal(data, message);
-            return (decision.Verdict, decision.Data, decision.Reason, RejectionCode.ApplicationRejected);
+            return (decision.Verdict, decision.Data, decision.Reason, false);
         }
         catch (Exception ex)
         {
-            return (NormalVerdict.Rejected, null, $"Normal logic failed: {ex.GetType().Name}: {ex.Message}", RejectionCode.ApplicationError);
+            // A throwing logic is not a verdict on the message: it is held as a poison message, never dropped.
+            return (NormalVerdict.Rejected, null, MessageValidator.Truncate($"{ex.GetType().Name}: {ex.Message}", 1_024), true);
         }
     }
+
+    private static TransactionState Fault(TransactionState state, TransactionMessage message, string error, int attempts, DateTimeOffset since) =>
+        state with
+        {
+            Mode = TransactionMode.Faulted,
+            Fault = new FaultInfo(message, error, attempts, since),
+        };
 
     private Transition RejectBatch(TransactionState state, IReadOnlyList<TransactionMessage?> messages, DateTimeOffset now)
     {

@@ -14,6 +14,9 @@ public sealed record TransactionState
     /// <summary>The recovery in progress, or null in Normal mode.</summary>
     public RecoveryInfo? Recovery { get; init; }
 
+    /// <summary>The held poison message while <see cref="Mode"/> is <see cref="TransactionMode.Faulted"/>.</summary>
+    public FaultInfo? Fault { get; init; }
+
     /// <summary>The application's data.</summary>
     public object? Data { get; init; }
 
@@ -36,9 +39,10 @@ public sealed record TransactionState
     public static TransactionState New(object? data, RecoveryLimits limits) =>
         new() { Data = data, Admitted = MessageIdWindow.Empty(limits.DedupWindow) };
 
-    /// <summary>True when a message with this id hash was admitted and is still remembered (window, pending log or the recovery's subject).</summary>
+    /// <summary>True when a message with this id hash was admitted and is still remembered (window, pending log, the recovery's subject or the held fault).</summary>
     public bool HasAdmitted(ulong idHash) =>
         Admitted.Contains(idHash)
         || Pending.ContainsId(idHash)
-        || (Recovery?.Subject is { } subject && MessageIdHash.Of(subject.MessageId) == idHash);
+        || (Recovery?.Subject is { } subject && MessageIdHash.Of(subject.MessageId) == idHash)
+        || (Fault is { } fault && MessageIdHash.Of(fault.Message.MessageId) == idHash);
 }

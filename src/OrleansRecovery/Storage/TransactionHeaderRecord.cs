@@ -37,4 +37,7 @@ public sealed class TransactionHeaderRecord
 
     /// <summary>Recently rejected messages, oldest first.</summary>
     [Id(9)] public List<RejectedMessage> Rejections { get; set; } = [];
+
+    /// <summary>The held poison message of a faulted transaction.</summary>
+    [Id(10)] public FaultInfo? Fault { get; set; }
 }

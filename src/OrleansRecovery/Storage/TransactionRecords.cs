@@ -14,6 +14,7 @@ public static class TransactionRecords
         {
             Mode = state.Mode,
             Recovery = state.Recovery,
+            Fault = state.Fault,
             Data = state.Data,
             FirstSegment = state.Pending.FirstSegment,
             ReplayPosition = state.Pending.ReplayPosition,
@@ -54,6 +55,7 @@ public static class TransactionRecords
         {
             Mode = header.Mode,
             Recovery = header.Recovery,
+            Fault = header.Fault,
             Data = header.Data,
             Admitted = MessageIdWindow.From(limits.DedupWindow, header.Admitted),
             Pending = pending,

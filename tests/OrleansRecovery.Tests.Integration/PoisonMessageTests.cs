@@ -1,0 +1,74 @@
+using OrleansRecovery.Ledger;
+using OrleansRecovery.Testing;
+using OrleansRecovery.Tests.Integration.Support;
+
+namespace OrleansRecovery.Tests.Integration;
+
+/// <summary>
+/// A poison message — one whose logic throws every time (here: a credit that overflows the ledger's balance) — is held with
+/// its error, retried a configured number of times (default 3), then waits for an operator; later messages are still admitted
+/// durably behind it, the stream keeps flowing for this and other transactions, and an operator can retry or skip it.
+/// </summary>
+[Collection(LedgerClusterDefinition.Name)]
+public sealed class PoisonMessageTests(LedgerClusterFixture fixture)
+{
+    private readonly TransactionTestCluster _cluster = fixture.Cluster;
+    private readonly IClusterClient _client = fixture.Client;
+
+    [Fact]
+    public async Task PoisonMessage_IsHeldAndRetried_LaterMessagesPark_StreamsFlow_AndAnOperatorSkipsIt()
+    {
+        var tx = Ids.Transaction();
+        var other = Ids.Transaction();
+        await _client.SubmitAsync(tx, LedgerMessages.Credit("max", long.MaxValue));
+
+        var held = await _client.SubmitAsync(tx, LedgerMessages.Credit("overflow", 1));
+
+        Assert.Equal(SubmitOutcome.Queued, held.Outcome);
+        Assert.Contains("OverflowException", held.Reason, StringComparison.Ordinal);
+
+        // Later messages, through the client and the stream, are admitted durably behind the held one; other transactions flow.
+        var publisher = _cluster.CreatePublisher();
+        Assert.Equal(SubmitOutcome.Queued, (await _client.SubmitAsync(tx, LedgerMessages.Debit("d1", 5))).Outcome);
+        await publisher.PublishAsync(tx, LedgerMessages.Debit("d2", 5));
+        await publisher.PublishAsync(other, LedgerMessages.Credit("o1", 7));
+        await Eventually.WaitUntilAsync(async () => (await _client.GetStatusAsync(tx)).PendingCount == 2
+            && (await _client.StatementIdsAsync(other)).Contains("o1"), LedgerReads.Timeout, "d2 parked and o1 applied");
+
+        // Retried automatically up to PoisonMaxAttempts (3: after 1 s and 2 s), then it waits for an operator.
+        var faulted = await Eventually.WaitForAsync(() => _client.GetStatusAsync(tx), s => s.Fault?.Attempts == 3,
+            LedgerReads.Timeout, "three attempts at the poison message");
+        Assert.Equal(TransactionMode.Faulted, faulted.Mode);
+        Assert.Equal("overflow", faulted.Fault!.Message.MessageId);
+        Assert.Contains("OverflowException", faulted.Fault.Error, StringComparison.Ordinal);
+        Assert.Equal(SubmitOutcome.Duplicate, (await _client.SubmitAsync(tx, LedgerMessages.Credit("overflow", 1))).Outcome);
+
+        var retried = await _client.GetTransaction(tx).RetryFaultedAsync();
+        Assert.Equal(TransactionMode.Faulted, retried.Mode);
+        Assert.Equal(4, retried.Fault!.Attempts);
+
+        var skipped = await _client.GetTransaction(tx).SkipFaultedAsync("balance would overflow");
+        Assert.NotEqual(TransactionMode.Faulted, skipped.Mode);
+        await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
+
+        var data = await _client.DataAsync(tx);
+        Assert.Equal(["max", "d1", "d2"], data.StatementIds());
+        Assert.Equal(long.MaxValue - 10, data.Balance);
+        var status = await _client.GetStatusAsync(tx);
+        Assert.Equal(TransactionMode.Normal, status.Mode);
+        Assert.Contains(status.RecentRejections, r => r.MessageId == "overflow" && r.Reason.Contains("balance would overflow", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OperatorCalls_OnATransactionThatIsNotFaulted_FailClearly()
+    {
+        var tx = Ids.Transaction();
+        await _client.SubmitAsync(tx, LedgerMessages.Credit("c", 1));
+
+        var retry = await Assert.ThrowsAsync<InvalidOperationException>(() => _client.GetTransaction(tx).RetryFaultedAsync());
+        var skip = await Assert.ThrowsAsync<InvalidOperationException>(() => _client.GetTransaction(tx).SkipFaultedAsync("x"));
+
+        Assert.Contains("not faulted", retry.Message, StringComparison.Ordinal);
+        Assert.Contains("not faulted", skip.Message, StringComparison.Ordinal);
+    }
+}
