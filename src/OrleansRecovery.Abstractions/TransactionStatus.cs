@@ -40,4 +40,7 @@ public sealed record TransactionStatus
 
     /// <summary>The held poison message while <see cref="Mode"/> is <see cref="TransactionMode.Faulted"/>; otherwise null.</summary>
     [Id(11)] public FaultInfo? Fault { get; init; }
+
+    /// <summary>True when the current recovery has not completed within the configured time (<c>StuckAfter</c>).</summary>
+    [Id(12)] public bool Stuck { get; init; }
 }

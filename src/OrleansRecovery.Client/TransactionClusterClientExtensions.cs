@@ -44,6 +44,13 @@ public static class TransactionClusterClientExtensions
     public static Task<TransactionStatus> GetStatusAsync(this IGrainFactory grains, string transactionId) =>
         grains.GetTransaction(transactionId).GetStatusAsync();
 
+    /// <summary>Transactions that are recovering, faulted or stuck (from the sharded registry; no storage scan).</summary>
+    public static Task<IReadOnlyList<RegistryEntry>> ListTransactionsAsync(this IGrainFactory grains, RegistryQuery? query = null)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        return grains.GetGrain<IRecoveryRegistryGrain>(0).ListAsync(query ?? RegistryQuery.All);
+    }
+
     /// <summary>A transaction's application data, as <typeparamref name="TData"/>.</summary>
     /// <exception cref="InvalidCastException">The data is of another type.</exception>
     public static async Task<TData?> GetDataAsync<TData>(this IGrainFactory grains, string transactionId)

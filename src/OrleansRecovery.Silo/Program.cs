@@ -26,7 +26,7 @@ try
     SiloLog.Starting(logger, settings.Profile, settings.ConfigDirectory, settings.ClusterId, settings.ServiceId, settings.Clustering,
         settings.SiloPort, settings.GatewayPort, SiloHostBuilder.DescribeStorage(settings.ConnectionString));
     SiloLog.EngineOptions(logger, engine.StorageProviderName, engine.StreamProviderName, engine.DedupWindow, engine.MaxPendingEntries,
-        engine.SegmentMaxEntries, engine.ReplayBatchSize, engine.ReplayWatchdogPeriod);
+        engine.SegmentMaxEntries, engine.ReplayBatchSize, engine.WatchdogPeriod);
     host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         SiloLog.Started(logger, settings.ClusterId, settings.GatewayPort));
 

@@ -20,7 +20,7 @@ public sealed class TransactionTestClusterOptions
 
     /// <summary>
     /// Lowers <c>ReminderOptions.MinimumReminderPeriod</c> (Orleans' default is 1 minute) so that a short
-    /// <see cref="TransactionRecoveryOptions.ReplayWatchdogPeriod"/> is allowed. Default null: Orleans' default.
+    /// <see cref="TransactionRecoveryOptions.WatchdogPeriod"/> is allowed. Default null: Orleans' default.
     /// </summary>
     public TimeSpan? MinimumReminderPeriod { get; set; }
 

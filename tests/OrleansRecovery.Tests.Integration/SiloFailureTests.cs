@@ -71,7 +71,7 @@ public sealed class SiloFailureTests(CrashClusterFixture fixture, ITestOutputHel
             s => s.PendingCount is > 0 and < count - (2 * CrashClusterFixture.ReplayBatchSize), LedgerReads.Timeout,
             "the replay has started");
         Assert.True(midway.PendingCount > 0, "The replay finished before the silo could be killed; slow it down further.");
-        Assert.Contains("orleansrecovery-replay-watchdog", await _cluster.ReadReminderNamesAsync(tx));
+        Assert.Contains("orleansrecovery-watchdog", await _cluster.ReadReminderNamesAsync(tx));
         var killed = await _cluster.KillHostAsync(tx);
         output.WriteLine($"killed {killed.SiloAddress} with {midway.PendingCount} of {count} still pending");
 
@@ -86,7 +86,7 @@ public sealed class SiloFailureTests(CrashClusterFixture fixture, ITestOutputHel
         output.WriteLine($"replay finished in storage {clock.Elapsed.TotalSeconds:F1} s after the kill");
 
         await Eventually.WaitUntilAsync(async () => (await _cluster.ReadReminderNamesAsync(tx)).Count == 0, TimeSpan.FromSeconds(30),
-            "the replay watchdog reminder is unregistered once the replay is done");
+            "the watchdog reminder is unregistered once the replay is done");
         var stored = Assert.IsType<LedgerData>((await _cluster.ReadHeaderAsync(tx))!.Data);
         Assert.Equal(parked.Select(m => m.MessageId), stored.StatementIds());
         Assert.Equal(count * (count + 1) / 2, stored.Balance);

@@ -20,6 +20,12 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Error, "Transaction {TransactionId} is faulted: message {MessageId} failed after {Attempts} attempt(s): {Error}")]
     public static partial void Faulted(ILogger logger, string transactionId, string messageId, int attempts, string error);
 
+    [LoggerMessage(1006, LogLevel.Warning, "Transaction {TransactionId}: recovery {RecoveryId} is stuck (started {Since:o}, not completed after {StuckAfter}); announcing it again")]
+    public static partial void RecoveryStuck(ILogger logger, string transactionId, string recoveryId, DateTimeOffset since, TimeSpan stuckAfter);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Transaction {TransactionId}: reporting to the recovery registry failed; it will be retried")]
+    public static partial void RegistryReportFailed(ILogger logger, Exception exception, string transactionId);
+
     [LoggerMessage(2001, LogLevel.Warning, "Transaction {TransactionId} rejected message {MessageId} ({Code}): {Reason}")]
     public static partial void MessageRejected(ILogger logger, string transactionId, string messageId, RejectionCode code, string? reason);
 

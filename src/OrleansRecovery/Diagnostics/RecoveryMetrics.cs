@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace OrleansRecovery.Diagnostics;
@@ -22,6 +23,18 @@ public static class RecoveryInstruments
 
     /// <summary>Recoveries completed.</summary>
     public const string RecoveriesCompleted = "orleansrecovery.recoveries.completed";
+
+    /// <summary>Time from entering recovery to completing it, in seconds.</summary>
+    public const string RecoveryDuration = "orleansrecovery.recovery.duration";
+
+    /// <summary>Active transactions on this silo that are not healthy, tagged with <c>state</c>: recovering, faulted, stuck, replaying.</summary>
+    public const string Transactions = "orleansrecovery.transactions";
+
+    /// <summary>Parked messages of the transactions active on this silo.</summary>
+    public const string PendingDepth = "orleansrecovery.pending.depth";
+
+    /// <summary>Poison messages held (transactions that became faulted).</summary>
+    public const string Faults = "orleansrecovery.faults";
 }
 
 /// <summary>The engine's metrics, on one meter created through <see cref="IMeterFactory"/>.</summary>
@@ -32,6 +45,9 @@ public sealed class RecoveryMetrics
     private readonly Counter<long> _replayed;
     private readonly Counter<long> _started;
     private readonly Counter<long> _completed;
+    private readonly Counter<long> _faults;
+    private readonly Histogram<double> _duration;
+    private readonly ConcurrentDictionary<string, (string State, long Pending)> _census = new(StringComparer.Ordinal);
 
     /// <summary>Creates the instruments.</summary>
     public RecoveryMetrics(IMeterFactory meterFactory)
@@ -43,6 +59,48 @@ public sealed class RecoveryMetrics
         _replayed = meter.CreateCounter<long>(RecoveryInstruments.Replayed, "{message}", "Parked messages applied by replay.");
         _started = meter.CreateCounter<long>(RecoveryInstruments.RecoveriesStarted, "{recovery}", "Recoveries started.");
         _completed = meter.CreateCounter<long>(RecoveryInstruments.RecoveriesCompleted, "{recovery}", "Recoveries completed.");
+        _faults = meter.CreateCounter<long>(RecoveryInstruments.Faults, "{message}", "Poison messages held.");
+        _duration = meter.CreateHistogram<double>(RecoveryInstruments.RecoveryDuration, "s", "Time from entering recovery to completing it.");
+        meter.CreateObservableGauge(RecoveryInstruments.Transactions, ObserveTransactions, "{transaction}",
+            "Active transactions on this silo that are recovering, faulted, stuck or replaying.");
+        meter.CreateObservableGauge(RecoveryInstruments.PendingDepth, () => _census.Values.Sum(v => v.Pending), "{message}",
+            "Parked messages of the transactions active on this silo.");
+    }
+
+    /// <summary>Records what an active transaction looks like now (for the gauges); a healthy one is forgotten.</summary>
+    public void Observe(string transactionId, TransactionMode mode, bool stuck, long pending)
+    {
+        var state = mode switch
+        {
+            TransactionMode.Recovering => stuck ? "stuck" : "recovering",
+            TransactionMode.Faulted => "faulted",
+            _ => pending > 0 ? "replaying" : null,
+        };
+        if (state is null)
+        {
+            _census.TryRemove(transactionId, out _);
+        }
+        else
+        {
+            _census[transactionId] = (state, pending);
+        }
+    }
+
+    /// <summary>Forgets a transaction that was deactivated.</summary>
+    public void Forget(string transactionId) => _census.TryRemove(transactionId, out _);
+
+    /// <summary>Counts a poison message held.</summary>
+    public void Faulted() => _faults.Add(1);
+
+    /// <summary>Records how long a completed recovery took.</summary>
+    public void RecoveryLasted(TimeSpan duration) => _duration.Record(duration.TotalSeconds);
+
+    private IEnumerable<Measurement<long>> ObserveTransactions()
+    {
+        foreach (var group in _census.Values.GroupBy(v => v.State))
+        {
+            yield return new Measurement<long>(group.Count(), new KeyValuePair<string, object?>("state", group.Key));
+        }
     }
 
     /// <summary>Counts one answer.</summary>

@@ -8,6 +8,7 @@ using Orleans.Streams.Core;
 using OrleansRecovery.Diagnostics;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Logic;
+using OrleansRecovery.Registry;
 using OrleansRecovery.StateMachine;
 using OrleansRecovery.Storage;
 
@@ -16,8 +17,9 @@ namespace OrleansRecovery.Grains;
 /// <summary>
 /// Governs one transaction: loads its records, asks <see cref="RecoveryStateMachine"/> what to do, stores what it decided, and
 /// only then answers. Receives messages through <see cref="ITransactionGrain"/> calls and through an implicit subscription to
-/// <see cref="TransactionStreams.InboundNamespace"/>; replays parked messages on a grain timer, with a reminder as a watchdog
-/// so that a replay interrupted by a crash resumes on its own.
+/// <see cref="TransactionStreams.InboundNamespace"/>; replays parked messages on a grain timer. While it is not healthy
+/// (recovering, faulted, or with parked messages) it holds a watchdog reminder, so that a replay interrupted by a crash resumes
+/// on its own and a stuck recovery is flagged and announced again, and it keeps its entry in the recovery registry current.
 /// </summary>
 /// <remarks>
 /// The grain is reentrant so that concurrent submissions can wait together, but every decision runs through one
@@ -28,7 +30,7 @@ namespace OrleansRecovery.Grains;
 [ImplicitStreamSubscription(TransactionStreams.InboundNamespace)]
 public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<object>
 {
-    private const string WatchdogReminder = "orleansrecovery-replay-watchdog";
+    private const string WatchdogReminder = "orleansrecovery-watchdog";
 
     private readonly RecoveryStateMachine _machine;
     private readonly ITransactionLogic _logic;
@@ -38,6 +40,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private readonly TimeProvider _time;
     private readonly WorkQueue _work;
     private TransactionStore? _store;
+    private RegistryReporter? _reporter;
     private TransactionState? _state;
     private IGrainTimer? _replayTimer;
     private IGrainTimer? _faultRetryTimer;
@@ -67,15 +70,32 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
         _store = new TransactionStore(storage, this.GetGrainId());
 
+        _reporter = new RegistryReporter(GrainFactory, TransactionId, _options, _logger);
+
         // P1: the mode is read from storage before any message is classified; P5: an interrupted replay resumes now.
         var state = await LoadAsync(cancellationToken);
+
+        // An unhealthy transaction registered its watchdog when it became unhealthy.
+        _watchdogSet = state.NeedsWatchdog;
         if (state.ReplayDue)
         {
-            _watchdogSet = true;
             StartReplay();
         }
 
         ScheduleFaultRetry();
+        if (state.NeedsWatchdog)
+        {
+            var now = _time.GetUtcNow();
+            _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
+            await _reporter.ReportAsync(state, now, force: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _metrics.Forget(TransactionId);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -176,16 +196,28 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         await _work.RunExclusiveAsync(async () =>
         {
             var state = await CurrentAsync(CancellationToken.None);
+            var now = _time.GetUtcNow();
             _watchdogSet = true;
             if (state.ReplayDue)
             {
                 StartReplay();
             }
-            else
+
+            if (state.Mode == TransactionMode.Faulted && _faultRetryTimer is null)
             {
-                await SetWatchdogAsync(false);
+                ScheduleFaultRetry();
             }
 
+            if (state.IsStuck(now, _options.StuckAfter) && state.Recovery is { } recovery)
+            {
+                // Stuck: say so everywhere, and ask the recovery agents again (the first announcement may have been lost).
+                Log.RecoveryStuck(_logger, TransactionId, recovery.RecoveryId, recovery.Since, _options.StuckAfter);
+                await AnnounceAsync(recovery);
+            }
+
+            _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
+            await _reporter!.ReportAsync(state, now);
+            await SetWatchdogAsync(state.NeedsWatchdog);
             return true;
         });
     }
@@ -232,6 +264,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             ReplayFailures = _replayFailures,
             LastReplayError = _lastReplayError,
             Fault = state.Fault,
+            Stuck = state.IsStuck(now, _options.StuckAfter),
         };
     }
 
@@ -278,15 +311,15 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             await AnnounceAsync(started);
         }
 
-        if (before?.Mode == TransactionMode.Recovering && _state.Mode == TransactionMode.Normal)
+        if (before is { Mode: TransactionMode.Recovering, Recovery: { } ended } && _state.Mode == TransactionMode.Normal)
         {
             _metrics.RecoveryCompleted();
+            _metrics.RecoveryLasted(_time.GetUtcNow() - ended.Since);
             Log.RecoveryCompleted(_logger, TransactionId, _state.Pending.Count);
         }
 
         if (_state.ReplayDue)
         {
-            await SetWatchdogAsync(true);
             StartReplay();
         }
 
@@ -294,11 +327,21 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         {
             if (_state.Fault is { } fault)
             {
+                if (before?.Fault is null)
+                {
+                    _metrics.Faulted();
+                }
+
                 Log.Faulted(_logger, TransactionId, fault.Message.MessageId, fault.Attempts, fault.Error);
             }
 
             ScheduleFaultRetry();
         }
+
+        var now = _time.GetUtcNow();
+        _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
+        await SetWatchdogAsync(_state.NeedsWatchdog);
+        await _reporter!.ReportAsync(_state, now);
     }
 
     /// <summary>
@@ -376,7 +419,6 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             {
                 StopReplay();
                 Log.ReplayFinished(_logger, TransactionId, done.Pending.ReplayPosition);
-                await SetWatchdogAsync(false);
             }
         }
         catch (Exception ex)
@@ -411,7 +453,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
 
     private async Task SetWatchdogAsync(bool on)
     {
-        if (_options.ReplayWatchdogPeriod <= TimeSpan.Zero || on == _watchdogSet)
+        if (_options.WatchdogPeriod <= TimeSpan.Zero || on == _watchdogSet)
         {
             return;
         }
@@ -420,7 +462,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         {
             if (on)
             {
-                await this.RegisterOrUpdateReminder(WatchdogReminder, _options.ReplayWatchdogPeriod, _options.ReplayWatchdogPeriod);
+                await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
             }
             else if (await this.GetReminder(WatchdogReminder) is { } reminder)
             {

@@ -79,11 +79,27 @@ public sealed class TransactionRecoveryOptions
     public int RejectionHistory { get; set; } = 50;
 
     /// <summary>
-    /// Period of the reminder that re-activates a transaction whose replay was interrupted by a crash (P5), so it resumes
-    /// without waiting for a new message. Default 1 minute (Orleans' minimum reminder period unless lowered). Zero disables it
-    /// (then a crashed replay resumes on the next message or call).
+    /// Period of the watchdog reminder each transaction holds while it is not healthy (recovering, faulted, or with parked
+    /// messages). It re-activates a transaction whose replay was interrupted by a crash (P5), so it resumes without waiting for
+    /// a new message, and checks for stuck recoveries. Default 1 minute (Orleans' minimum reminder period unless lowered).
+    /// Zero disables it (then a crashed replay resumes on the next message or call, and stuck recoveries are only seen in listings).
     /// </summary>
-    public TimeSpan ReplayWatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A recovery not completed within this time is stuck: flagged in status, registry, metrics and logs, and its
+    /// <see cref="RecoveryRequested"/> event is published again (at each watchdog tick). Default 10 minutes.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Number of registry shards. All silos of a cluster must agree. Default 16.</summary>
+    public int RegistryShards { get; set; } = 16;
+
+    /// <summary>
+    /// Least time between two reports of an unhealthy transaction to the registry (pending depth refresh); mode changes report
+    /// at once. Default 5 s.
+    /// </summary>
+    public TimeSpan RegistryReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Pause between replay steps, letting other calls interleave. Default 1 ms.</summary>
     public TimeSpan ReplayStepInterval { get; set; } = TimeSpan.FromMilliseconds(1);

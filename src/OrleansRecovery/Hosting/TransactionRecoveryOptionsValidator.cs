@@ -47,9 +47,20 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
                 $"in a segment: raise SegmentMaxBytes ({options.SegmentMaxBytes}) above MaxPayloadBytes + 1024.");
         }
 
-        if (options.ReplayWatchdogPeriod < TimeSpan.Zero)
+        if (options.WatchdogPeriod < TimeSpan.Zero)
         {
-            failures.Add($"{TransactionRecoveryOptions.SectionName}:ReplayWatchdogPeriod is {options.ReplayWatchdogPeriod}; it must be zero (off) or positive.");
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:WatchdogPeriod is {options.WatchdogPeriod}; it must be zero (off) or positive.");
+        }
+
+        if (options.StuckAfter <= TimeSpan.Zero)
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:StuckAfter is {options.StuckAfter}; it must be positive.");
+        }
+
+        Range(nameof(options.RegistryShards), options.RegistryShards, 1, 4_096);
+        if (options.RegistryReportInterval < TimeSpan.Zero)
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:RegistryReportInterval is {options.RegistryReportInterval}; it must not be negative.");
         }
 
         if (options.ReplayStepInterval < TimeSpan.FromMilliseconds(1) || options.ReplayStepInterval > TimeSpan.FromMinutes(1))

@@ -35,6 +35,13 @@ public sealed record TransactionState
     /// <summary>True when parked messages wait for replay (Normal mode with a non-empty pending log).</summary>
     public bool ReplayDue => Mode == TransactionMode.Normal && !Pending.IsEmpty;
 
+    /// <summary>True when a recovery has lasted <paramref name="stuckAfter"/> or longer at <paramref name="now"/>.</summary>
+    public bool IsStuck(DateTimeOffset now, TimeSpan stuckAfter) =>
+        Mode == TransactionMode.Recovering && Recovery is { } recovery && now - recovery.Since >= stuckAfter;
+
+    /// <summary>True when the transaction needs watching: recovering, faulted, or with parked messages.</summary>
+    public bool NeedsWatchdog => Mode != TransactionMode.Normal || !Pending.IsEmpty;
+
     /// <summary>The state of a transaction never written before.</summary>
     public static TransactionState New(object? data, RecoveryLimits limits) =>
         new() { Data = data, Admitted = MessageIdWindow.Empty(limits.DedupWindow) };

@@ -1,0 +1,13 @@
+namespace OrleansRecovery;
+
+/// <summary>
+/// Answers "which transactions are recovering, faulted or stuck?" without scanning storage: transactions report to a sharded
+/// registry when they leave or enter Normal; this grain (a stateless worker; use key 0) gathers the shards.
+/// </summary>
+[Alias("OrleansRecovery.IRecoveryRegistryGrain")]
+public interface IRecoveryRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Lists matching entries, oldest first.</summary>
+    [Alias("ListAsync")]
+    Task<IReadOnlyList<RegistryEntry>> ListAsync(RegistryQuery query);
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+using OrleansRecovery.Diagnostics;
+using OrleansRecovery.Hosting;
+using OrleansRecovery.Registry;
+using OrleansRecovery.StateMachine;
+
+namespace OrleansRecovery.Grains;
+
+/// <summary>
+/// Keeps a transaction's entry in the recovery registry current: added when it leaves healthy Normal (recovering, faulted, or
+/// with parked messages), refreshed at most every <see cref="TransactionRecoveryOptions.RegistryReportInterval"/> (or at once
+/// when its mode, recovery, fault or stuck flag changes), removed when it is healthy again. Report failures are logged and
+/// retried at the next report; they never fail the transaction's own work.
+/// </summary>
+internal sealed class RegistryReporter
+{
+    private readonly IGrainFactory _grains;
+    private readonly string _transactionId;
+    private readonly TransactionRecoveryOptions _options;
+    private readonly ILogger _logger;
+    private RegistryEntry? _last;
+    private DateTimeOffset _lastAt;
+    private bool _registered;
+
+    public RegistryReporter(IGrainFactory grains, string transactionId, TransactionRecoveryOptions options, ILogger logger)
+    {
+        _grains = grains;
+        _transactionId = transactionId;
+        _options = options;
+        _logger = logger;
+    }
+
+    private IRecoveryRegistryShardGrain Shard =>
+        _grains.GetGrain<IRecoveryRegistryShardGrain>(RegistryShards.Of(_transactionId, _options.RegistryShards));
+
+    /// <summary>The registry entry for <paramref name="state"/>, or null when the transaction is healthy.</summary>
+    public RegistryEntry? EntryFor(TransactionState state, DateTimeOffset now)
+    {
+        var stuck = state.IsStuck(now, _options.StuckAfter);
+        return state switch
+        {
+            { Mode: TransactionMode.Recovering, Recovery: { } recovery } => Entry(state, recovery.Since, recovery.Reason, now) with
+            {
+                RecoveryId = recovery.RecoveryId,
+                Stuck = stuck,
+            },
+            { Mode: TransactionMode.Faulted, Fault: { } fault } => Entry(state, fault.Since, fault.Error, now) with
+            {
+                FaultMessageId = fault.Message.MessageId,
+            },
+            { Pending.IsEmpty: false } => Entry(state, state.Pending.Oldest?.AdmittedAt ?? now, "Replaying parked messages.", now),
+            _ => null,
+        };
+    }
+
+    /// <summary>Reports <paramref name="state"/> if the registry needs to hear it; <paramref name="force"/> reports an unhealthy state regardless.</summary>
+    public async Task ReportAsync(TransactionState state, DateTimeOffset now, bool force = false)
+    {
+        var entry = EntryFor(state, now);
+        try
+        {
+            if (entry is null)
+            {
+                if (_registered || force)
+                {
+                    await Shard.RemoveAsync(_transactionId);
+                    _registered = false;
+                    _last = null;
+                }
+
+                return;
+            }
+
+            var changed = _last is null || _last.Mode != entry.Mode || _last.RecoveryId != entry.RecoveryId
+                || _last.FaultMessageId != entry.FaultMessageId || _last.Stuck != entry.Stuck;
+            if (!force && !changed && now - _lastAt < _options.RegistryReportInterval)
+            {
+                return;
+            }
+
+            await Shard.UpsertAsync(entry);
+            _registered = true;
+            _last = entry;
+            _lastAt = now;
+        }
+        catch (Exception ex)
+        {
+            // The next report retries; the transaction's own state is already durable.
+            _last = null;
+            _registered = true;
+            Log.RegistryReportFailed(_logger, ex, _transactionId);
+        }
+    }
+
+    private RegistryEntry Entry(TransactionState state, DateTimeOffset since, string reason, DateTimeOffset now) =>
+        new(_transactionId, state.Mode, since, reason, state.Pending.Count, state.Pending.Oldest?.AdmittedAt, now);
+}
