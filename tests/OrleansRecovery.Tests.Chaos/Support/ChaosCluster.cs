@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Reflection;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OrleansRecovery.Testing;
+
+namespace OrleansRecovery.Tests.Chaos.Support;
+
+/// <summary>
+/// Azurite (on disk, never killed) + N silo processes with Azure Table clustering + an Orleans client in this process.
+/// Everything it starts is killed on dispose, and on process exit if the test host goes down first.
+/// </summary>
+internal sealed class ChaosCluster : IAsyncDisposable
+{
+    private readonly List<SiloProcess> _silos = [];
+    private readonly Action<string> _log;
+    private AzuriteInstance? _azurite;
+    private IHost? _client;
+    private EventHandler? _onExit;
+
+    private ChaosCluster(Action<string> log, string workDirectory)
+    {
+        _log = log;
+        WorkDirectory = workDirectory;
+    }
+
+    public string WorkDirectory { get; }
+
+    /// <summary>Set when the run passed: the work directory (Azurite data, silo logs) is deleted on dispose; else it is kept.</summary>
+    public bool DeleteWorkDirectory { get; set; }
+
+    public string ClusterId { get; } = "chaos-" + Guid.NewGuid().ToString("N")[..8];
+
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public IClusterClient Client => _client?.Services.GetRequiredService<IClusterClient>()
+        ?? throw new InvalidOperationException("Not started.");
+
+    public string ConnectionString => _azurite?.ConnectionString ?? throw new InvalidOperationException("Not started.");
+
+    public static async Task<ChaosCluster> StartAsync(ChaosSettings settings, Action<string> log)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "orleansrecovery-chaos-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        var cluster = new ChaosCluster(log, work);
+        try
+        {
+            await cluster.StartCoreAsync(settings);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(ChaosSettings settings)
+    {
+        var killAll = () =>
+        {
+            foreach (var silo in _silos)
+            {
+                silo.KillAsync().GetAwaiter().GetResult();
+            }
+        };
+        _onExit = (_, _) => killAll();
+        AppDomain.CurrentDomain.ProcessExit += _onExit;
+
+        // On disk: Azure Queue receive/delete stay fast with depth (see ENVIRONMENT.md). Azurite is never killed in this test.
+        _azurite = await AzuriteInstance.StartAsync(new AzuriteOptions { Location = Path.Combine(WorkDirectory, "azurite") });
+        _log($"azurite: pid {_azurite.ProcessId}, ports {_azurite.BlobPort}/{_azurite.QueuePort}/{_azurite.TablePort}, data {WorkDirectory}/azurite");
+
+        var siloDll = FindSiloDll();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Storage__ConnectionString"] = _azurite.ConnectionString,
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__AdvertisedHost"] = "127.0.0.1",
+            ["OrleansRecovery__Azure__MessageVisibilityTimeout"] = settings.QueueVisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
+            // Three silos, Azurite and the test share the machine's cores: workstation GC keeps each silo small.
+            ["DOTNET_gcServer"] = "0",
+            ["ORLEANSRECOVERY_PROFILE"] = "cluster",
+        };
+        var ports = SiloProcess.FreeLoopbackPorts(settings.Silos * 2);
+        for (var i = 0; i < settings.Silos; i++)
+        {
+            _silos.Add(new SiloProcess(i, siloDll, ports[2 * i], ports[(2 * i) + 1], environment, WorkDirectory));
+        }
+
+        await Task.WhenAll(_silos.Select(s => s.StartAsync(TimeSpan.FromSeconds(60))));
+        _log($"silos: {string.Join(", ", _silos.Select(s => $"#{s.Index} pid {s.ProcessId} silo {s.SiloPort} gateway {s.GatewayPort}"))} ({siloDll})");
+
+        _client = BuildClient(_azurite.ConnectionString);
+        await _client.StartAsync();
+        await WaitForActiveSilosAsync(settings.Silos, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Waits until the membership table shows exactly <paramref name="count"/> active silos (older generations dead).</summary>
+    public async Task<TimeSpan> WaitForActiveSilosAsync(int count, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var management = Client.GetGrain<IManagementGrain>(0);
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            var hosts = await management.GetHosts(onlyActive: true);
+            return hosts.Count == count;
+        }, timeout, $"{count} silos are active in the membership table");
+        return clock.Elapsed;
+    }
+
+    private IHost BuildClient(string connectionString)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Critical);
+        var connectDeadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = ClusterId;
+                o.ServiceId = "orleansrecovery";
+            });
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+            // A call whose silo died is answered with an error by its gateway or times out here, then retried.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15));
+            client.UseTransactionRecoveryStreams(connectionString);
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                if (DateTimeOffset.UtcNow > connectDeadline)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                return true;
+            });
+        });
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The silo's build output: ORLEANSRECOVERY_SILO_DLL, else src/OrleansRecovery.Silo/bin/{this test's configuration}/net10.0 under
+    /// the repository root found above this assembly (the test project references the silo project, so it is built first).
+    /// </summary>
+    private static string FindSiloDll()
+    {
+        if (Environment.GetEnvironmentVariable("ORLEANSRECOVERY_SILO_DLL") is { Length: > 0 } explicitPath)
+        {
+            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath)
+                : throw new FileNotFoundException($"ORLEANSRECOVERY_SILO_DLL is '{explicitPath}', but no file is there.", explicitPath);
+        }
+
+        var configuration = typeof(ChaosCluster).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OrleansRecovery.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "OrleansRecovery.Silo", "bin", configuration, "net10.0", "OrleansRecovery.Silo.dll");
+                return File.Exists(dll) ? dll
+                    : throw new FileNotFoundException($"The silo is not built at '{dll}': run `dotnet build -c {configuration}`.", dll);
+            }
+        }
+
+        throw new FileNotFoundException($"No OrleansRecovery.sln above '{AppContext.BaseDirectory}'; set ORLEANSRECOVERY_SILO_DLL.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            try
+            {
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _client.StopAsync(stop.Token);
+            }
+#pragma warning disable CA1031 // Best effort: the silos are being killed anyway.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
+            _client.Dispose();
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
+        if (_onExit is not null)
+        {
+            AppDomain.CurrentDomain.ProcessExit -= _onExit;
+        }
+
+        if (DeleteWorkDirectory)
+        {
+            try
+            {
+                Directory.Delete(WorkDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort.
+            }
+        }
+    }
+}
