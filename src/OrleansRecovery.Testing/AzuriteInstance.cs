@@ -70,7 +70,7 @@ public sealed class AzuriteInstance : IAsyncDisposable
         for (var attempt = 1; attempt <= MaxStartAttempts; attempt++)
         {
             // Another process may take a port between our probe and Azurite's bind: then Azurite exits and we try new ports.
-            var ports = FreeLoopbackPorts(3);
+            var ports = LoopbackPorts.Free(3);
             var output = new StringBuilder();
             var process = Launch(executable, options, ports, output);
             try
@@ -256,31 +256,6 @@ public sealed class AzuriteInstance : IAsyncDisposable
                 {
                     throw new TimeoutException($"Azurite did not accept connections on 127.0.0.1:{port} within {timeout}.");
                 }
-            }
-        }
-    }
-
-    private static int[] FreeLoopbackPorts(int count)
-    {
-        // Hold every listener until all ports are chosen, so the same port is not handed out twice.
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-                listener.Dispose();
             }
         }
     }

@@ -85,7 +85,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
             ["DOTNET_gcServer"] = "0",
             ["ORLEANSRECOVERY_PROFILE"] = "cluster",
         };
-        var ports = SiloProcess.FreeLoopbackPorts(settings.Silos * 2);
+        var ports = LoopbackPorts.Free(settings.Silos * 2);
         for (var i = 0; i < settings.Silos; i++)
         {
             _silos.Add(new SiloProcess(i, siloDll, ports[2 * i], ports[(2 * i) + 1], environment, WorkDirectory));

@@ -177,31 +177,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Free loopback ports, all distinct (every listener is held until all are chosen).</summary>
-    public static int[] FreeLoopbackPorts(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-                listener.Dispose();
-            }
-        }
-    }
-
     private static void Write(StreamWriter log, string? line)
     {
         if (line is null)
