@@ -27,6 +27,9 @@ try
         settings.SiloPort, settings.GatewayPort, SiloHostBuilder.DescribeStorage(settings.ConnectionString));
     SiloLog.EngineOptions(logger, engine.StorageProviderName, engine.StreamProviderName, engine.DedupWindow, engine.MaxPendingEntries,
         engine.SegmentMaxEntries, engine.ReplayBatchSize, engine.WatchdogPeriod);
+    SiloLog.Security(logger, settings.Tls is null ? "off" : "on", settings.Tls?.Certificate.Subject ?? "-",
+        settings.Tls?.Certificate.Thumbprint ?? "-", settings.Tls is null ? "-" : settings.Tls.RequireClientCertificate ? "required" : "optional",
+        settings.Messaging.MaxMessageBodySize, settings.Messaging.MaxMessageHeaderSize);
     host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         SiloLog.Started(logger, settings.ClusterId, settings.GatewayPort));
 

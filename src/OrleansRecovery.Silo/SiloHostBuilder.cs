@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using OrleansRecovery.Hosting;
@@ -139,8 +140,13 @@ public static partial class SiloHostBuilder
     /// <summary>
     /// Validates every setting the silo reads and returns the host's settings.
     /// </summary>
+    /// <param name="configuration">The layered configuration.</param>
+    /// <param name="profile">The profile loaded (for messages).</param>
+    /// <param name="configDirectory">The directory the profile came from; relative certificate paths are resolved against it.</param>
+    /// <param name="environment">Reads environment variables (the TLS certificate password); default: the process environment.</param>
     /// <exception cref="SiloConfigurationException">One or more settings are invalid; each failure names its setting.</exception>
-    public static SiloSettings Validate(IConfiguration configuration, string profile, string configDirectory)
+    public static SiloSettings Validate(IConfiguration configuration, string profile, string configDirectory,
+        Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var failures = new List<string>();
@@ -240,13 +246,18 @@ public static partial class SiloHostBuilder
             }
         }
 
+        var messaging = SiloMessagingLimits.Load(configuration, engine, failures);
+        var tls = SiloTlsSettings.Load(configuration, failures, environment, configDirectory);
         if (failures.Count > 0)
         {
+            tls?.Certificate.Dispose();
             throw new SiloConfigurationException(failures);
         }
 
         return new SiloSettings
         {
+            Messaging = messaging,
+            Tls = tls,
             Profile = profile,
             ConfigDirectory = configDirectory,
             ClusterId = clusterId,
@@ -300,6 +311,12 @@ public static partial class SiloHostBuilder
                         listenOnAnyHostAddress: settings.ListenOnAnyHostAddress);
                 }
             }
+
+            // Orleans binds Orleans:Messaging itself; set the validated values explicitly too, and check them again at start.
+            silo.Configure<SiloMessagingOptions>(settings.Messaging.ApplyTo);
+            silo.Services.AddSingleton<IValidateOptions<SiloMessagingOptions>, SiloMessagingLimitsValidator>();
+            silo.Services.AddOptions<SiloMessagingOptions>().ValidateOnStart();
+            settings.Tls?.ApplyTo(silo);
 
             var azureSection = configuration.GetSection(TransactionAzureStorageOptions.SectionName);
             silo.UseTransactionRecoveryAzureStorage(settings.ConnectionString, o => azureSection.Bind(o));

@@ -17,6 +17,12 @@ internal static partial class SiloLog
     public static partial void EngineOptions(ILogger logger, string storageProvider, string streamProvider, int dedupWindow,
         long maxPending, int segmentMaxEntries, int replayBatchSize, TimeSpan watchdog);
 
+    [LoggerMessage(9004, LogLevel.Information,
+        "Security: TLS {Tls} (certificate {Subject} {Thumbprint}, client certificates {ClientCertificates}), " +
+        "max message body {MaxBody} bytes, max message header {MaxHeader} bytes")]
+    public static partial void Security(ILogger logger, string tls, string subject, string thumbprint, string clientCertificates,
+        int maxBody, int maxHeader);
+
     [LoggerMessage(9003, LogLevel.Information, "OrleansRecovery silo started: cluster {ClusterId}, clients connect to gateway port {GatewayPort}")]
     public static partial void Started(ILogger logger, string clusterId, int gatewayPort);
 }

@@ -61,6 +61,12 @@ public sealed class SiloSettings
     /// <summary><c>Orleans:ListenOnAnyHostAddress</c> (AzureTable clustering only): listen on all interfaces (containers).</summary>
     public bool ListenOnAnyHostAddress { get; init; }
 
+    /// <summary><c>Orleans:Messaging:*</c>: Orleans' message size limits, lowered to what the product needs.</summary>
+    public SiloMessagingLimits Messaging { get; init; } = new();
+
+    /// <summary><c>Orleans:Tls:*</c>: TLS for silo and client connections, or null when <c>Orleans:Tls:Enabled</c> is not true.</summary>
+    public SiloTlsSettings? Tls { get; init; }
+
     /// <summary><c>Storage:ConnectionString</c>: the Azure Storage account (or Azurite) for state, streams, reminders and membership.</summary>
     public required string ConnectionString { get; init; }
 }

@@ -35,7 +35,10 @@ internal sealed class TransactionStore
         var stored = header.RecordExists ? header.State : null;
 
         var segments = new List<PendingSegmentRecord>();
-        for (var index = stored?.FirstSegment ?? 0; ; index++)
+
+        // Every path that parks a message writes the header first (entering recovery, an in-doubt or poison message), so a
+        // transaction without a header has no segments: its first activation costs one read, as a plain grain's does.
+        for (var index = stored?.FirstSegment ?? 0; stored is not null; index++)
         {
             var segment = new GrainState<PendingSegmentRecord>(new PendingSegmentRecord());
             await _storage.ReadStateAsync(StateNames.Segment(index), _grainId, segment, cancellationToken).ConfigureAwait(false);

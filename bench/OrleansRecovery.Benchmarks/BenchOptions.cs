@@ -1,0 +1,212 @@
+using System.Globalization;
+
+namespace OrleansRecovery.Benchmarks;
+
+/// <summary>Command-line options and the sizes of every scenario.</summary>
+public sealed class BenchOptions
+{
+    /// <summary>Scenario names in run order.</summary>
+    public static readonly string[] AllScenarios = ["many", "hot", "append", "replay", "stream"];
+
+    /// <summary>Small sizes for CI.</summary>
+    public bool Quick { get; private set; }
+
+    /// <summary>Where to write the flat JSON result, if anywhere.</summary>
+    public string? JsonPath { get; private set; }
+
+    /// <summary>Scenarios to run.</summary>
+    public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
+
+    /// <summary>Run the stream-settings investigation instead of the scenarios.</summary>
+    public bool StreamSweep { get; private set; }
+
+    /// <summary>Exit non-zero when a target of issue 5 is missed (not only when a scenario fails).</summary>
+    public bool CheckTargets { get; private set; }
+
+    /// <summary>Silos in the cluster.</summary>
+    public int Silos { get; private set; } = 1;
+
+    /// <summary>On-disk Azurite data directory; null for in-memory.</summary>
+    public string? AzuriteLocation { get; private set; }
+
+    /// <summary>Concurrent client submitters (many, hot).</summary>
+    public int Concurrency { get; private set; } = 64;
+
+    /// <summary>many: transactions.</summary>
+    public int ManyTransactions { get; private set; } = 1_000;
+
+    /// <summary>many: messages per transaction.</summary>
+    public int ManyMessages { get; private set; } = 20;
+
+    /// <summary>hot: messages.</summary>
+    public int HotMessages { get; private set; } = 20_000;
+
+    /// <summary>Longest the naive grain gets per scenario before its rate is taken over what it finished.</summary>
+    public TimeSpan NaiveBudget { get; private set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>append: depths.</summary>
+    public IReadOnlyList<int> AppendDepths { get; private set; } = [100, 1_000, 10_000, 50_000];
+
+    /// <summary>append: timed appends per depth.</summary>
+    public int AppendSamples { get; private set; } = 50;
+
+    /// <summary>replay: parked messages.</summary>
+    public int ReplayDepth { get; private set; } = 10_000;
+
+    /// <summary>stream: single events timed per consumer.</summary>
+    public int LatencySamples { get; private set; } = 100;
+
+    /// <summary>stream: sustained events.</summary>
+    public int StreamEvents { get; private set; } = 20_000;
+
+    /// <summary>stream: streams (transactions) the sustained events are spread over.</summary>
+    public int StreamCount { get; private set; } = 100;
+
+    /// <summary>stream: Azure queues of the provider.</summary>
+    public int QueueCount { get; private set; } = 8;
+
+    /// <summary>stream: pulling agent poll period.</summary>
+    public TimeSpan PollPeriod { get; private set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>stream: pulling agent BatchContainerBatchSize.</summary>
+    public int BatchContainerBatchSize { get; private set; } = 1;
+
+    /// <summary>stream: SimpleQueueCache size per queue (null = Orleans' default, 4,096).</summary>
+    public int? CacheSize { get; private set; } = 128;
+
+    /// <summary>stream: producer window, the most events published but not yet consumed (0 = unbounded).</summary>
+    public int ProducerWindow { get; private set; } = 1_000;
+
+    /// <summary>stream: events per publish call (OnNextBatchAsync when above 1).</summary>
+    public int PublishBatch { get; private set; } = 10;
+
+    /// <summary>stream: deadline for the sustained run.</summary>
+    public TimeSpan StreamDeadline { get; private set; } = TimeSpan.FromSeconds(240);
+
+    /// <summary>Parses the command line.</summary>
+    /// <exception cref="ArgumentException">Unknown or malformed option.</exception>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var o = new BenchOptions();
+        if (args.Contains("--quick"))
+        {
+            o.Quick = true;
+            o.ManyTransactions = 100;
+            o.ManyMessages = 5;
+            o.HotMessages = 1_000;
+            o.NaiveBudget = TimeSpan.FromSeconds(10);
+            o.AppendDepths = [100, 1_000];
+            o.AppendSamples = 20;
+            o.ReplayDepth = 1_000;
+            o.LatencySamples = 15;
+            o.StreamEvents = 1_000;
+            o.StreamCount = 20;
+            o.StreamDeadline = TimeSpan.FromSeconds(90);
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--quick":
+                    break;
+                case "--json":
+                    o.JsonPath = Next();
+                    break;
+                case "--only":
+                    o.Scenarios = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (o.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown)
+                    {
+                        throw new ArgumentException($"Unknown scenario '{unknown}'; known: {string.Join(", ", AllScenarios)}.");
+                    }
+
+                    break;
+                case "--stream-sweep":
+                    o.StreamSweep = true;
+                    break;
+                case "--check-targets":
+                    o.CheckTargets = true;
+                    break;
+                case "--silos":
+                    o.Silos = NextInt();
+                    break;
+                case "--azurite-location":
+                    o.AzuriteLocation = Next();
+                    break;
+                case "--concurrency":
+                    o.Concurrency = NextInt();
+                    break;
+                case "--hot-messages":
+                    o.HotMessages = NextInt();
+                    break;
+                case "--replay-depth":
+                    o.ReplayDepth = NextInt();
+                    break;
+                case "--append-depths":
+                    o.AppendDepths = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+                    break;
+                case "--stream-events":
+                    o.StreamEvents = NextInt();
+                    break;
+                case "--streams":
+                    o.StreamCount = NextInt();
+                    break;
+                case "--queues":
+                    o.QueueCount = NextInt();
+                    break;
+                case "--poll-ms":
+                    o.PollPeriod = TimeSpan.FromMilliseconds(NextInt());
+                    break;
+                case "--batch-container":
+                    o.BatchContainerBatchSize = NextInt();
+                    break;
+                case "--cache":
+                    o.CacheSize = NextInt() is > 0 and var size ? size : null;
+                    break;
+                case "--window":
+                    o.ProducerWindow = NextInt();
+                    break;
+                case "--publish-batch":
+                    o.PublishBatch = NextInt();
+                    break;
+                case "--stream-deadline-s":
+                    o.StreamDeadline = TimeSpan.FromSeconds(NextInt());
+                    break;
+                case "--naive-budget-s":
+                    o.NaiveBudget = TimeSpan.FromSeconds(NextInt());
+                    break;
+                case "-h" or "--help":
+                    throw new ArgumentException(Usage);
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}");
+            }
+        }
+
+        return o;
+    }
+
+    /// <summary>A copy with other stream settings (for the sweep).</summary>
+    public BenchOptions WithStream(int queues, TimeSpan poll, int batchContainer, int window, int publishBatch, int? cacheSize)
+    {
+        var copy = (BenchOptions)MemberwiseClone();
+        copy.QueueCount = queues;
+        copy.PollPeriod = poll;
+        copy.BatchContainerBatchSize = batchContainer;
+        copy.ProducerWindow = window;
+        copy.PublishBatch = publishBatch;
+        copy.CacheSize = cacheSize;
+        return copy;
+    }
+
+    /// <summary>The help text.</summary>
+    public const string Usage = """
+        usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream] [--check-targets]
+               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--hot-messages N]
+               [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
+               [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
+               [--stream-deadline-s N] [--naive-budget-s N]
+        """;
+}

@@ -1,0 +1,407 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Data.Tables;
+using OrleansRecovery.Ledger;
+
+namespace OrleansRecovery.Benchmarks;
+
+/// <summary>The client-SDK scenarios: many, hot, append and replay.</summary>
+public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report report)
+{
+    private static readonly TimeSpan ReplayDeadline = TimeSpan.FromMinutes(3);
+    private readonly IClusterClient _client = host.Client;
+    private double? _rawUpserts;
+
+    /// <summary>Raw Azure Table upserts per second at the client concurrency (measured once, shared by many and hot).</summary>
+    public async Task<double> RawUpsertsAsync()
+    {
+        if (_rawUpserts is { } cached)
+        {
+            return cached;
+        }
+
+        var table = new TableServiceClient(host.ConnectionString).GetTableClient("BenchRaw");
+        await table.CreateIfNotExistsAsync();
+        var data = new byte[400];
+        Random.Shared.NextBytes(data);
+        var count = options.Quick ? 2_000 : 10_000;
+        var partitions = options.ManyTransactions;
+        await Work.RunAsync(200, options.Concurrency, i => Upsert(i)); // warm-up
+        var (done, elapsed) = await Work.RunAsync(count, options.Concurrency, i => Upsert(i));
+        _rawUpserts = Work.Rate(done, elapsed);
+        return _rawUpserts.Value;
+
+        Task Upsert(int i) => table.UpsertEntityAsync(
+            new TableEntity($"p{i % partitions}", "header") { ["Data"] = data }, TableUpdateMode.Replace);
+    }
+
+    /// <summary>many: independent transactions, concurrent submitters.</summary>
+    public async Task ManyAsync()
+    {
+        int txs = options.ManyTransactions, per = options.ManyMessages, total = txs * per;
+        await WarmUpAsync();
+
+        var writesBefore = BenchCounters.StorageWrites.Value;
+        var rejected = 0;
+        var (oursDone, oursElapsed) = await Work.RunAsync(total, options.Concurrency, async i =>
+        {
+            var result = await _client.GetTransaction($"many-o-{i % txs}").SubmitAsync(Work.Credit($"m{i / txs}"));
+            if (result.Outcome != SubmitOutcome.Processed)
+            {
+                Interlocked.Increment(ref rejected);
+            }
+        });
+        var writes = BenchCounters.StorageWrites.Value - writesBefore;
+        if (rejected > 0)
+        {
+            throw new InvalidOperationException($"many: {rejected} of {total} messages were not Processed by the engine.");
+        }
+
+        var (naiveDone, naiveElapsed) = await Work.RunAsync(total, options.Concurrency, async i =>
+        {
+            var outcome = await _client.GetGrain<INaiveBinaryGrain>($"many-n-{i % txs}").SubmitAsync(Work.Credit($"m{i / txs}"));
+            if (outcome != SubmitOutcome.Processed)
+            {
+                Interlocked.Increment(ref rejected);
+            }
+        }, options.NaiveBudget);
+        if (rejected > 0)
+        {
+            throw new InvalidOperationException($"many: {rejected} messages were not Processed by the naive grain.");
+        }
+
+        await VerifyBalanceAsync("many-o-0", per);
+        var ours = Work.Rate(oursDone, oursElapsed);
+        var naive = Work.Rate(naiveDone, naiveElapsed);
+        var raw = await RawUpsertsAsync();
+        report.Set("many.ours_msgs_per_s", ours);
+        report.Set("many.naive_msgs_per_s", naive);
+        report.Set("many.ratio", ours / naive);
+        report.Set("many.writes_per_msg", (double)writes / total);
+        var label = $"{txs:N0} tx x {per}, {options.Concurrency} callers";
+        report.Row("many", $"msgs/s ({label})", Report.F(ours), $"{Report.F(naive)} / raw {Report.F(raw)} upserts/s",
+            Report.F(ours / naive, "0.00"), report.Target("many.ratio", ours / naive, 1.0, atLeast: true));
+        report.Row("many", "storage writes per msg", Report.F((double)writes / total, "0.000"), "1 (by construction)");
+        if (naiveDone < total)
+        {
+            report.Notes.Add($"many: naive stopped at its {options.NaiveBudget.TotalSeconds:0} s budget after {naiveDone:N0} of {total:N0} messages.");
+        }
+    }
+
+    /// <summary>hot: one transaction, concurrent submitters.</summary>
+    public async Task HotAsync()
+    {
+        var total = options.HotMessages;
+        await WarmUpAsync();
+        var writesBefore = BenchCounters.StorageWrites.Value;
+        var notProcessed = 0;
+        var hot = _client.GetTransaction("hot-o");
+        var (oursDone, oursElapsed) = await Work.RunAsync(total, options.Concurrency, async i =>
+        {
+            if ((await hot.SubmitAsync(Work.Credit($"h{i}"))).Outcome != SubmitOutcome.Processed)
+            {
+                Interlocked.Increment(ref notProcessed);
+            }
+        });
+        var writes = BenchCounters.StorageWrites.Value - writesBefore;
+        if (notProcessed > 0)
+        {
+            throw new InvalidOperationException($"hot: {notProcessed} of {total} messages were not Processed by the engine.");
+        }
+
+        await VerifyBalanceAsync("hot-o", total);
+        var naiveGrain = _client.GetGrain<INaiveBinaryGrain>("hot-n");
+        var (naiveDone, naiveElapsed) = await Work.RunAsync(total, options.Concurrency, async i =>
+        {
+            if (await naiveGrain.SubmitAsync(Work.Credit($"h{i}")) != SubmitOutcome.Processed)
+            {
+                Interlocked.Increment(ref notProcessed);
+            }
+        }, options.NaiveBudget);
+        if (notProcessed > 0)
+        {
+            throw new InvalidOperationException($"hot: {notProcessed} messages were not Processed by the naive grain.");
+        }
+
+        var ours = Work.Rate(oursDone, oursElapsed);
+        var naive = Work.Rate(naiveDone, naiveElapsed);
+        var raw = await RawUpsertsAsync();
+        var perMsg = (double)writes / total;
+        report.Set("hot.ours_msgs_per_s", ours);
+        report.Set("hot.naive_msgs_per_s", naive);
+        report.Set("hot.ratio", ours / naive);
+        report.Set("hot.writes_per_msg", perMsg);
+        report.Row("hot", $"msgs/s (1 tx, {total:N0} msgs, {options.Concurrency} callers)", Report.F(ours),
+            $"{Report.F(naive)} / raw {Report.F(raw)} upserts/s", Report.F(ours / naive, "0.00"),
+            report.Target("hot.ratio", ours / naive, 5, atLeast: true));
+        report.Row("hot", "storage writes per msg", Report.F(perMsg, "0.000"), "1 (by construction)", "",
+            report.Target("hot.writes_per_msg", perMsg, 0.2, atLeast: false));
+        if (naiveDone < total)
+        {
+            report.Notes.Add($"hot: naive stopped at its {options.NaiveBudget.TotalSeconds:0} s budget after {naiveDone:N0} of {total:N0} " +
+                "messages; its rate is over that (cheaper, smaller-record) part only.");
+        }
+    }
+
+    /// <summary>append: time per parked append at growing depths.</summary>
+    public async Task AppendAsync()
+    {
+        var ours = _client.GetTransaction("append-o");
+        await ours.BeginRecoveryAsync("benchmark");
+        var oursDepth = 0;
+        var oursUs = new SortedDictionary<int, double>();
+        var naive = new NaiveAppend(_client.GetGrain<INaiveBinaryGrain>("append-n"));
+        var json = new NaiveAppend(_client.GetGrain<INaiveJsonGrain>("append-j"));
+        await naive.Grain.BeginRecoveryAsync("benchmark");
+        await json.Grain.BeginRecoveryAsync("benchmark");
+
+        foreach (var depth in options.AppendDepths)
+        {
+            // Fill (batched, not timed) up to the depth, then time single appends starting there.
+            while (oursDepth < depth)
+            {
+                var n = Math.Min(500, depth - oursDepth);
+                var batch = Enumerable.Range(oursDepth, n).Select(i => Work.Credit($"a{i}")).ToList();
+                var results = await ours.SubmitBatchAsync(batch);
+                if (results.Any(r => r.Outcome != SubmitOutcome.Queued))
+                {
+                    throw new InvalidOperationException($"append: a fill message was answered {results.First(r => r.Outcome != SubmitOutcome.Queued)}.");
+                }
+
+                oursDepth += n;
+            }
+
+            var clock = Stopwatch.StartNew();
+            for (var k = 0; k < options.AppendSamples; k++)
+            {
+                var r = await ours.SubmitAsync(Work.Credit($"a{oursDepth}"));
+                if (r.Outcome != SubmitOutcome.Queued)
+                {
+                    throw new InvalidOperationException($"append: message at depth {oursDepth} was answered {r.Outcome} ({r.Reason}).");
+                }
+
+                oursDepth++;
+            }
+
+            oursUs[depth] = clock.Elapsed.TotalMicroseconds / options.AppendSamples;
+            await naive.MeasureAtAsync(depth, options.AppendSamples);
+            await json.MeasureAtAsync(depth, options.AppendSamples);
+        }
+
+        var status = await ours.GetStatusAsync();
+        if (status.PendingCount != oursDepth)
+        {
+            throw new InvalidOperationException($"append: engine reports {status.PendingCount} pending, expected {oursDepth}.");
+        }
+
+        foreach (var (depth, us) in oursUs)
+        {
+            var key = $"append.us_at_{depth}";
+            if (Report.Keys.Contains(key))
+            {
+                report.Set(key, us);
+            }
+
+            var n = naive.Us.TryGetValue(depth, out var nv) ? Report.F(nv) : $"failed (at {naive.FailedAt:N0})";
+            var j = json.Us.TryGetValue(depth, out var jv) ? Report.F(jv) : $"failed (at {json.FailedAt:N0})";
+            report.Row("append", $"us per parked append at depth {depth:N0}", Report.F(us), $"{n} / json {j}",
+                naive.Us.TryGetValue(depth, out var nv2) ? Report.F(nv2 / us, "0.00") + "x faster" : "");
+        }
+
+        var first = oursUs.First();
+        var last = oursUs.Last();
+        var ratio = last.Value / first.Value;
+        report.Set("append.ratio", ratio);
+        report.Set("append.naive_failed_at", naive.FailedAt);
+        report.Row("append", $"ratio depth {last.Key:N0} vs {first.Key:N0}", "", "", Report.F(ratio, "0.00"),
+            report.Target("append.ratio", ratio, 1.3, atLeast: false));
+        report.Row("append", "naive failed at depth", "", $"{Report.F(naive.FailedAt)} / json {Report.F(json.FailedAt)}");
+        if (naive.Error is not null || json.Error is not null)
+        {
+            report.Notes.Add($"append: naive write failure: {Trim(naive.Error ?? json.Error)}");
+        }
+    }
+
+    /// <summary>replay: complete a recovery with many parked messages, time until all are applied.</summary>
+    public async Task ReplayAsync()
+    {
+        var depth = options.ReplayDepth;
+        var ours = _client.GetTransaction("replay-o");
+        var recovery = await ours.BeginRecoveryAsync("benchmark");
+        for (var i = 0; i < depth; i += 500)
+        {
+            var batch = Enumerable.Range(i, Math.Min(500, depth - i)).Select(k => Work.Credit($"r{k}")).ToList();
+            var results = await ours.SubmitBatchAsync(batch);
+            if (results.Any(r => r.Outcome != SubmitOutcome.Queued))
+            {
+                throw new InvalidOperationException("replay: a parked message was not Queued.");
+            }
+        }
+
+        var writesBefore = BenchCounters.StorageWrites.Value;
+        var clock = Stopwatch.StartNew();
+        var done = await ours.SubmitAsync(LedgerMessages.Reconciled("complete", recovery.RecoveryId));
+        if (done.Outcome != SubmitOutcome.Processed)
+        {
+            throw new InvalidOperationException($"replay: completion answered {done.Outcome} ({done.Reason}).");
+        }
+
+        await WaitAsync(async () => (await ours.GetStatusAsync()) is { Mode: TransactionMode.Normal, PendingCount: 0, Replaying: false },
+            "the engine replayed its pending log");
+        var oursSeconds = clock.Elapsed.TotalSeconds;
+        var writes = BenchCounters.StorageWrites.Value - writesBefore;
+        var data = await _client.GetDataAsync<LedgerData>("replay-o");
+        if (data?.Statement.Count != depth || data.Balance != depth)
+        {
+            throw new InvalidOperationException($"replay: statement has {data?.Statement.Count} entries, balance {data?.Balance}; expected {depth}.");
+        }
+
+        // The naive grain: park as many as its one record holds (up to the same depth), complete, wait.
+        var naive = _client.GetGrain<INaiveBinaryGrain>("replay-n");
+        await naive.BeginRecoveryAsync("benchmark");
+        var parked = 0;
+        string? failure = null;
+        while (parked < depth)
+        {
+            var n = Math.Min(250, depth - parked);
+            try
+            {
+                await naive.ParkManyAsync([.. Enumerable.Range(parked, n).Select(k => Work.Credit($"r{k}"))]);
+                parked += n;
+            }
+            catch (NaiveWriteFailedException ex)
+            {
+                failure = ex.Message;
+                break;
+            }
+        }
+
+        clock.Restart();
+        if (await naive.SubmitAsync(LedgerMessages.Reconciled("complete")) != SubmitOutcome.Processed)
+        {
+            throw new InvalidOperationException("replay: naive completion was not processed.");
+        }
+
+        await WaitAsync(async () => (await naive.GetStatusAsync()).PendingCount == 0, "the naive grain replayed its pending list");
+        var naiveMeasured = clock.Elapsed.TotalSeconds;
+        var naiveSeconds = naiveMeasured * depth / Math.Max(1, parked);
+        report.Set("replay.ours_s", oursSeconds);
+        report.Set("replay.naive_s", naiveSeconds);
+        report.Set("replay.ratio", naiveSeconds / oursSeconds);
+        report.Row("replay", $"s to replay {depth:N0} parked", Report.F(oursSeconds, "0.00"),
+            parked < depth ? $"{naiveSeconds:0.00} (extrapolated)" : Report.F(naiveSeconds, "0.00"),
+            Report.F(naiveSeconds / oursSeconds, "0.0"), report.Target("replay.ratio", naiveSeconds / oursSeconds, 10, atLeast: true));
+        report.Row("replay", "storage writes during replay", Report.F(writes), Report.F(parked) + " (one per entry)");
+        if (parked < depth)
+        {
+            report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"replay: the naive record holds only {parked:N0} parked messages ({Trim(failure)}); it replayed those in {naiveMeasured:0.00} s, " +
+                $"scaled linearly to {depth:N0} = {naiveSeconds:0.00} s (a lower bound: its per-entry write grows with the record)."));
+        }
+    }
+
+    private static string Trim(string? text)
+    {
+        var line = string.Join(' ', (text ?? "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length > 160 ? line[..160] + "..." : line;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > ReplayDeadline)
+            {
+                throw new TimeoutException($"Timed out after {ReplayDeadline} waiting until {what}.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    private async Task VerifyBalanceAsync(string transactionId, long expected)
+    {
+        var data = await _client.GetDataAsync<LedgerData>(transactionId);
+        if (data?.Balance != expected)
+        {
+            throw new InvalidOperationException($"{transactionId}: balance {data?.Balance}, expected {expected}.");
+        }
+    }
+
+    private async Task WarmUpAsync()
+    {
+        // JIT and connection warm-up for both grains, on their own transactions.
+        await Work.RunAsync(256, options.Concurrency, async i =>
+        {
+            await _client.GetTransaction($"warm-o-{i % 16}").SubmitAsync(Work.Credit($"w{Guid.NewGuid():N}"));
+            await _client.GetGrain<INaiveBinaryGrain>($"warm-n-{i % 16}").SubmitAsync(Work.Credit($"w{i}"));
+        });
+    }
+
+    private sealed class NaiveAppend(INaiveTransactionGrain grain)
+    {
+        public INaiveTransactionGrain Grain { get; } = grain;
+
+        public SortedDictionary<int, double> Us { get; } = [];
+
+        public int? FailedAt { get; private set; }
+
+        public string? Error { get; private set; }
+
+        private int _depth;
+
+        public async Task MeasureAtAsync(int depth, int samples)
+        {
+            if (FailedAt is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                while (_depth < depth)
+                {
+                    var n = Math.Min(100, depth - _depth);
+                    try
+                    {
+                        await Grain.ParkManyAsync([.. Enumerable.Range(_depth, n).Select(i => Work.Credit($"a{i}"))]);
+                        _depth += n;
+                    }
+                    catch (NaiveWriteFailedException)
+                    {
+                        // Find the exact depth with single appends.
+                        for (var i = 0; i < n; i++)
+                        {
+                            await Append();
+                        }
+                    }
+                }
+
+                var clock = Stopwatch.StartNew();
+                for (var k = 0; k < samples; k++)
+                {
+                    await Append();
+                }
+
+                Us[depth] = clock.Elapsed.TotalMicroseconds / samples;
+            }
+            catch (NaiveWriteFailedException ex)
+            {
+                FailedAt = (await Grain.GetStatusAsync()).PendingCount;
+                Error = ex.Message;
+            }
+        }
+
+        private async Task Append()
+        {
+            var outcome = await Grain.SubmitAsync(Work.Credit($"a{_depth}"));
+            if (outcome != SubmitOutcome.Queued)
+            {
+                throw new InvalidOperationException($"naive append answered {outcome}.");
+            }
+
+            _depth++;
+        }
+    }
+}

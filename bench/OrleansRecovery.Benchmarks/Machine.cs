@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace OrleansRecovery.Benchmarks;
+
+/// <summary>What the benchmark ran on, and how much memory it used.</summary>
+public static class Machine
+{
+    /// <summary>Logical processors.</summary>
+    public static int Cores => Environment.ProcessorCount;
+
+    /// <summary>Total physical memory in GiB (MemTotal, else what the GC sees).</summary>
+    public static double MemoryGb
+    {
+        get
+        {
+            var kb = ReadKb("/proc/meminfo", "MemTotal:");
+            return kb is { } k ? k / 1024.0 / 1024.0 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024.0 / 1024.0;
+        }
+    }
+
+    /// <summary>One line describing the machine.</summary>
+    public static string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Cores} cores, {MemoryGb:F1} GiB RAM, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, " +
+        $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+
+    /// <summary>Peak resident set of this process in MiB (VmHWM, else PeakWorkingSet64).</summary>
+    public static double SelfPeakRssMb()
+    {
+        var kb = ReadKb("/proc/self/status", "VmHWM:");
+        if (kb is { } k)
+        {
+            return k / 1024.0;
+        }
+
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / 1024.0 / 1024.0;
+    }
+
+    /// <summary>Peak resident set of another process in MiB (VmHWM), or null.</summary>
+    public static double? PeakRssMb(int pid) => ReadKb($"/proc/{pid}/status", "VmHWM:") is { } k ? k / 1024.0 : null;
+
+    private static long? ReadKb(string path, string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                {
+                    var digits = new string(line.AsSpan(key.Length).ToArray().Where(char.IsDigit).ToArray());
+                    return long.Parse(digits, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using OrleansRecovery.Cli.Rendering;
+using Spectre.Console;
+
+namespace OrleansRecovery.Cli.Commands;
+
+/// <summary><c>retry &lt;tx&gt;</c>: applies a faulted transaction's held message again.</summary>
+internal static class RetryCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var transaction = TransactionArgument.Create();
+        var command = new Command("retry",
+            "Apply a faulted transaction's held message again; on success it returns to Normal and replays what was parked")
+        {
+            transaction,
+        };
+        command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (client, _) =>
+        {
+            var tx = parse.GetRequiredValue(transaction);
+            var status = await OperatorAction.RunAsync("retry", tx, () => client.GetTransaction(tx).RetryFaultedAsync());
+            if (status.Fault is { } fault)
+            {
+                context.Console.MarkupLine($"{Formats.Text(tx)}: still faulted after attempt {fault.Attempts}: {Formats.Text(fault.Error)}");
+                return ExitCodes.Failed;
+            }
+
+            context.Console.MarkupLine($"{Formats.Text(tx)}: the held message was applied; mode {Formats.ModeMarkup(status.Mode)}, " +
+                $"{Formats.Count(status.PendingCount)} pending");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Data.Tables;
+using Xunit.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansRecovery.Ledger;
+using OrleansRecovery.Silo;
+using OrleansRecovery.Testing;
+using OrleansRecovery.Tests.Integration.Support;
+
+namespace OrleansRecovery.Tests.Integration;
+
+/// <summary>
+/// TLS switched on by silo-config: two silos started through the real host code (<see cref="SiloHostBuilder"/>, profile
+/// <c>cluster</c>: Azure Table membership on Azurite, real sockets), with a certificate generated here, written as a PFX whose
+/// password is in the environment, mutual TLS and the certificate pinned by thumbprint. The silos form a cluster over TLS; a
+/// client with the certificate works; a client without TLS, and a TLS client with another certificate, cannot connect.
+/// (InProcessTestCluster cannot be used: it replaces the socket transport with an in-memory one.)
+/// </summary>
+public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orq-tls-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _passwordVariable = "ORQ_TEST_PFX_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+    private readonly string _clusterId = "tls-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<IHost> _silos = [];
+    private X509Certificate2? _certificate;
+    private AzuriteInstance? _azurite;
+
+    private X509Certificate2 Certificate => _certificate!;
+
+    private AzuriteInstance Azurite => _azurite!;
+
+    public async Task InitializeAsync()
+    {
+        _certificate = CreateSelfSigned("CN=orleansrecovery-silo");
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        Directory.CreateDirectory(_directory);
+        var pfx = Path.Combine(_directory, "silo.pfx");
+        await File.WriteAllBytesAsync(pfx, _certificate.Export(X509ContentType.Pfx, password));
+        Environment.SetEnvironmentVariable(_passwordVariable, password);
+        _azurite = await AzuriteInstance.StartAsync();
+
+        for (var i = 0; i < 2; i++)
+        {
+            var ports = FreePorts(2);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            SiloHostBuilder.Configure(builder, "cluster", ConfigDirectory(),
+            [
+                $"--Storage:ConnectionString={Azurite.ConnectionString}",
+                $"--Orleans:ClusterId={_clusterId}",
+                $"--Orleans:SiloPort={ports[0]}",
+                $"--Orleans:GatewayPort={ports[1]}",
+                "--Orleans:AdvertisedHost=127.0.0.1",
+                "--Orleans:Tls:Enabled=true",
+                $"--Orleans:Tls:CertificatePath={pfx}",
+                $"--Orleans:Tls:CertificatePasswordVariable={_passwordVariable}",
+                "--Orleans:Tls:RequireClientCertificate=true",
+                $"--Orleans:Tls:TrustedThumbprints:0={_certificate.Thumbprint}",
+            ]);
+            var host = builder.Build();
+            _silos.Add(host);
+            await host.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in Enumerable.Reverse(_silos))
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await silo.StopAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped as far as it could; the process ends with the test run.
+            }
+
+            silo.Dispose();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
+        _certificate?.Dispose();
+        Environment.SetEnvironmentVariable(_passwordVariable, null);
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SilosFormAClusterOverTls_AndAClientWithTheCertificateWorks()
+    {
+        using var client = await StartClientAsync(new SiloTlsSettings { Certificate = Certificate, TrustedThumbprints = [Certificate.Thumbprint] });
+        var cluster = client.Services.GetRequiredService<IClusterClient>();
+
+        // Both silos are members: they reached each other over TLS (membership probes and the join both need it).
+        var hosts = await Eventually.WaitForAsync(() => cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true),
+            h => h.Count == 2, TimeSpan.FromSeconds(60), "both silos are active members");
+        Assert.Equal(2, hosts.Count);
+
+        // Transactions spread over both silos are served through the TLS gateway (and silo-to-silo forwarding).
+        for (var i = 0; i < 10; i++)
+        {
+            var tx = "tls-account-" + i.ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(SubmitOutcome.Processed, (await cluster.SubmitAsync(tx, LedgerMessages.Credit("c1", 10 + i))).Outcome);
+            Assert.Equal(10 + i, (await cluster.DataAsync(tx)).Balance);
+        }
+    }
+
+    [Fact]
+    public async Task AClientWithoutTls_CannotConnect_AndFailsClearly()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var client = await StartClientAsync(tls: null);
+            await client.Services.GetRequiredService<IClusterClient>().SubmitAsync("tls-plain", LedgerMessages.Credit("c1", 1));
+        });
+
+        output.WriteLine($"{error.GetType().Name}: {error.Message}");
+        Assert.Equal("ConnectionFailedException", error.GetType().Name);
+        Assert.Contains("Unable to connect to any of the 2 available gateways", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATlsClientWithAnotherCertificate_IsRefusedByMutualTls()
+    {
+        using var stranger = CreateSelfSigned("CN=stranger");
+
+        // It trusts the silos' certificate, but the silos do not trust its own.
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var client = await StartClientAsync(new SiloTlsSettings { Certificate = stranger, TrustedThumbprints = [Certificate.Thumbprint] });
+            await client.Services.GetRequiredService<IClusterClient>().SubmitAsync("tls-stranger", LedgerMessages.Credit("c1", 1));
+        });
+
+        output.WriteLine($"{error.GetType().Name}: {error.Message}");
+        Assert.Equal("ConnectionFailedException", error.GetType().Name);
+        Assert.Contains("Unable to connect to any of the 2 available gateways", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<IHost> StartClientAsync(SiloTlsSettings? tls)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = _clusterId;
+                o.ServiceId = "orleansrecovery";
+            });
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(Azurite.ConnectionString));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15));
+            tls?.ApplyTo(client);
+
+            // Fail at once instead of retrying forever.
+            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+        });
+        var host = builder.Build();
+        try
+        {
+            using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await host.StartAsync(start.Token);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    private static X509Certificate2 CreateSelfSigned(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+
+        // Round-trip through PFX so the private key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx, (string?)null), null);
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
+
+    private static string ConfigDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "silo-config", "appsettings.json")))
+            {
+                return Path.Combine(dir.FullName, "silo-config");
+            }
+        }
+
+        throw new InvalidOperationException($"silo-config not found above {AppContext.BaseDirectory}.");
+    }
+}
