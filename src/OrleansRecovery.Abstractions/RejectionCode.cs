@@ -40,4 +40,7 @@ public enum RejectionCode
 
     /// <summary>The application's logic threw while handling the message.</summary>
     ApplicationError = 11,
+
+    /// <summary>The transaction id itself is unusable (see <see cref="TransactionIds"/>); nothing is stored for it.</summary>
+    InvalidTransactionId = 12,
 }

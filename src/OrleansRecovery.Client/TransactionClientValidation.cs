@@ -7,21 +7,15 @@ namespace OrleansRecovery.Client;
 public static class TransactionClientValidation
 {
     /// <summary>Longest transaction id accepted by the client conveniences.</summary>
-    public const int MaxTransactionIdLength = 256;
+    public const int MaxTransactionIdLength = TransactionIds.MaxLength;
 
-    /// <summary>Throws when <paramref name="transactionId"/> is empty, too long or contains control characters.</summary>
+    /// <summary>Throws when <paramref name="transactionId"/> breaks the <see cref="TransactionIds"/> rule.</summary>
     public static void ValidateTransactionId(string transactionId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(transactionId);
-        if (transactionId.Length > MaxTransactionIdLength)
+        if (TransactionIds.Problem(transactionId) is { } problem)
         {
-            throw new ArgumentException(
-                $"Transaction id is {transactionId.Length} characters; the limit is {MaxTransactionIdLength}.", nameof(transactionId));
-        }
-
-        if (transactionId.Any(char.IsControl))
-        {
-            throw new ArgumentException("Transaction id contains a control character.", nameof(transactionId));
+            throw new ArgumentException(problem, nameof(transactionId));
         }
     }
 
@@ -47,6 +41,20 @@ public static class TransactionClientValidation
         if (!Enum.IsDefined(message.Kind))
         {
             throw new ArgumentException($"Message '{message.MessageId}' has unknown kind {(int)message.Kind}.", nameof(message));
+        }
+
+        // Orleans sends strings as UTF-8, which turns a lone surrogate into U+FFFD: two different ids could arrive as one and the
+        // second be answered Duplicate. Such text is refused here, where it can still be seen.
+        foreach (var (name, text) in new[] { ("id", message.MessageId), ("type", message.Type), ("payload", message.Payload) })
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsSurrogate(text[i]) && !TransactionIds.IsPaired(text, i))
+                {
+                    throw new ArgumentException(
+                        $"Message '{message.MessageId}' has an unpaired surrogate (U+{(int)text[i]:X4}) in its {name} at position {i}.", nameof(message));
+                }
+            }
         }
     }
 }

@@ -11,6 +11,12 @@ namespace OrleansRecovery;
 /// </summary>
 public sealed class TransactionStreamPublisher
 {
+    /// <summary>
+    /// Most bytes of messages (ids, types, payloads) one publish may carry. An Azure queue message holds 64 KiB of base64, that
+    /// is 48 KiB of serialized events; this leaves room for the envelope. Larger payloads go through the client SDK.
+    /// </summary>
+    public const int MaxPublishBytes = 45_000;
+
     private readonly IStreamProvider _provider;
 
     /// <summary>Creates a publisher over the client's stream provider named <paramref name="providerName"/>.</summary>
@@ -25,6 +31,7 @@ public sealed class TransactionStreamPublisher
     {
         TransactionClientValidation.ValidateTransactionId(transactionId);
         TransactionClientValidation.ValidateMessage(message);
+        CheckSize([message]);
         return Stream(transactionId).OnNextAsync(message with { TransactionId = transactionId });
     }
 
@@ -38,7 +45,20 @@ public sealed class TransactionStreamPublisher
             TransactionClientValidation.ValidateMessage(message);
         }
 
+        CheckSize(messages);
         return Stream(transactionId).OnNextBatchAsync(messages.Select(m => m with { TransactionId = transactionId }).ToList());
+    }
+
+    private static void CheckSize(IReadOnlyList<TransactionMessage> messages)
+    {
+        var bytes = messages.Sum(m => 64 + System.Text.Encoding.UTF8.GetByteCount(m.MessageId)
+            + System.Text.Encoding.UTF8.GetByteCount(m.Type) + System.Text.Encoding.UTF8.GetByteCount(m.Payload));
+        if (bytes > MaxPublishBytes)
+        {
+            throw new ArgumentException(
+                $"A publish of {messages.Count} message(s) carries about {bytes} bytes; an Azure queue message holds at most {MaxPublishBytes} " +
+                "(MaxPublishBytes). Publish fewer messages at once, or send large payloads through the client SDK.", nameof(messages));
+        }
     }
 
     private IAsyncStream<TransactionMessage> Stream(string transactionId) =>

@@ -27,9 +27,13 @@ public sealed record LedgerData(
     [property: Id(2)] ImmutableList<LedgerEntry> Statement)
 {
     /// <summary>Adds a line and moves the balance.</summary>
+    /// <exception cref="OverflowException">The balance would leave the range of <see cref="long"/>; check with <see cref="CanPost"/>.</exception>
     public LedgerData Post(string messageId, string kind, long amount)
     {
         var balance = checked(Balance + amount);
         return this with { Balance = balance, Statement = Statement.Add(new LedgerEntry(messageId, kind, amount, balance)) };
     }
+
+    /// <summary>True when posting <paramref name="amount"/> keeps the balance in range.</summary>
+    public bool CanPost(long amount) => amount >= 0 ? Balance <= long.MaxValue - amount : Balance >= long.MinValue - amount;
 }

@@ -21,16 +21,21 @@ public sealed class LedgerLogic : TransactionLogic<LedgerData>
         {
             case LedgerMessageTypes.Credit:
                 return Amount(message, out var credit, out var problem)
-                    ? NormalDecision.Applied(data.Post(message.MessageId, "credit", credit))
+                    ? Post(data, message.MessageId, "credit", credit)
                     : NormalDecision.Rejected(problem!);
             case LedgerMessageTypes.Debit:
                 return Amount(message, out var debit, out problem)
-                    ? NormalDecision.Applied(data.Post(message.MessageId, "debit", -debit))
+                    ? Post(data, message.MessageId, "debit", -debit)
                     : NormalDecision.Rejected(problem!);
             case LedgerMessageTypes.ExternalDebit:
                 if (!Amount(message, out var external, out problem))
                 {
                     return NormalDecision.Rejected(problem!);
+                }
+
+                if (!data.CanPost(-external))
+                {
+                    return NormalDecision.Rejected($"Debit of {external} would take the balance out of range.");
                 }
 
                 return ReadString(message.Payload, "outcome") == "timeout"
@@ -50,9 +55,14 @@ public sealed class LedgerLogic : TransactionLogic<LedgerData>
         switch (message.Type)
         {
             case LedgerMessageTypes.Adjustment:
-                return SignedAmount(message, out var amount, out var problem)
+                if (!SignedAmount(message, out var amount, out var problem))
+                {
+                    return RecoveryDecision.Rejected(problem!);
+                }
+
+                return data.CanPost(amount)
                     ? RecoveryDecision.Continue(data.Post(message.MessageId, "adjustment", amount))
-                    : RecoveryDecision.Rejected(problem!);
+                    : RecoveryDecision.Rejected($"Adjustment of {amount} would take the balance out of range.");
             case LedgerMessageTypes.Settle:
                 if (recovery.Subject is not { } subject)
                 {
@@ -65,7 +75,7 @@ public sealed class LedgerLogic : TransactionLogic<LedgerData>
                     return RecoveryDecision.Rejected("Settle payload needs a boolean 'applied'.");
                 }
 
-                if (applied == false || !Amount(subject, out var debit, out _))
+                if (applied == false || !Amount(subject, out var debit, out _) || !data.CanPost(-debit))
                 {
                     return RecoveryDecision.Complete(data);
                 }
@@ -79,6 +89,11 @@ public sealed class LedgerLogic : TransactionLogic<LedgerData>
                 return RecoveryDecision.Rejected($"Ledger does not know recovery message type '{message.Type}'.");
         }
     }
+
+    private static NormalDecision Post(LedgerData data, string messageId, string kind, long amount) =>
+        data.CanPost(amount)
+            ? NormalDecision.Applied(data.Post(messageId, kind, amount))
+            : NormalDecision.Rejected($"{char.ToUpperInvariant(kind[0])}{kind[1..]} of {Math.Abs(amount)} would take the balance out of range.");
 
     private static bool Amount(TransactionMessage message, out long amount, out string? problem)
     {
@@ -104,6 +119,7 @@ public sealed class LedgerLogic : TransactionLogic<LedgerData>
             using var json = JsonDocument.Parse(message.Payload);
             if (json.RootElement.ValueKind == JsonValueKind.Object
                 && json.RootElement.TryGetProperty("amount", out var value)
+                && value.ValueKind == JsonValueKind.Number
                 && value.TryGetInt64(out amount))
             {
                 problem = null;

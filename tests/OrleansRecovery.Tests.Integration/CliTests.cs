@@ -128,8 +128,8 @@ public sealed class CliTests(LedgerClusterFixture fixture)
     public async Task FaultedTransaction_IsListed_RetryReportsItStillFails_SkipReleasesIt()
     {
         var tx = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("max", long.MaxValue));
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("overflow", 1));
+        await _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 100));
+        await _client.SubmitAsync(tx, TestLedgerLogic.Poison("overflow"));
         await _client.SubmitAsync(tx, LedgerMessages.Debit("d1", 5));
         await Eventually.WaitForAsync(() => _client.GetStatusAsync(tx), s => s.Fault?.Attempts == 3, LedgerReads.Timeout,
             "three attempts at the poison message");
@@ -142,14 +142,14 @@ public sealed class CliTests(LedgerClusterFixture fixture)
 
         Assert.Contains("Faulted", Row(list.Output, tx)!, StringComparison.Ordinal);
         Assert.Contains("overflow", Row(list.Output, tx)!, StringComparison.Ordinal);
-        Assert.Matches(@"Held message\s+overflow credit \{""amount"":1\}", show.Output);
+        Assert.Matches(@"Held message\s+overflow explode \{\}", show.Output);
         Assert.Matches(@"attempts\s+3, faulted since", show.Output);
         Assert.Equal(1, retry.Code);
-        Assert.StartsWith($"{tx}: still faulted after attempt 4: OverflowException", retry.Output.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith($"{tx}: still faulted after attempt 4: InvalidOperationException", retry.Output.Trim(), StringComparison.Ordinal);
         Assert.Equal((0, $"{tx}: the held message was skipped; mode Normal, 1 pending"), (skip.Code, skip.Output.Trim()));
         await fixture.Cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         var after = await RunAsync("show", tx);
-        Assert.Matches(@"overflow\s*│\s*credit\s*│\s*ApplicationError\s*│\s*Skipped by operator: balance would overflow", after.Output);
+        Assert.Matches(@"overflow\s*│\s*explode\s*│\s*ApplicationError\s*│\s*Skipped by operator: balance would overflow", after.Output);
         Assert.Contains($"Statement of {tx}: 2 lines", after.Output, StringComparison.Ordinal);
     }
 

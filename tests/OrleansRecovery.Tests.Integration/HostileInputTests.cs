@@ -241,17 +241,47 @@ public sealed class HostileInputTests(LedgerClusterFixture fixture, ITestOutputH
     }
 
     [Fact]
-    public async Task StreamEventOverTheQueueMessageLimit_FailsAtTheProducer_AndNothingReachesTheTransaction()
+    public async Task TransactionIdThatStorageWouldRewrite_IsRefused_AndCannotTouchTheTransactionItWouldAlias()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var real = $"acct_{suffix}";
+        var alias = $"acct/{suffix}"; // Azure Table storage would store this one under the same key as the real one
+        await _client.SubmitAsync(real, LedgerMessages.Credit("c1", 10));
+
+        var direct = _client.GetGrain<ITransactionGrain>(alias);
+        var answer = await direct.SubmitAsync(LedgerMessages.Credit("c2", 99));
+        var begin = await Assert.ThrowsAsync<ArgumentException>(() => direct.BeginRecoveryAsync("hijack"));
+        var client = Assert.Throws<ArgumentException>(() => _client.GetTransaction(alias));
+
+        Assert.Equal(RejectionCode.InvalidTransactionId, answer.Code);
+        Assert.Contains("'/'", answer.Reason, StringComparison.Ordinal);
+        Assert.Contains("'/'", begin.Message, StringComparison.Ordinal);
+        Assert.Equal("transactionId", client.ParamName);
+        Assert.Null(await direct.GetDataAsync() is Ledger.LedgerData { Statement.Count: > 0 } ? "aliased" : null);
+        Assert.Equal(["c1"], await _client.StatementIdsAsync(real));
+        Assert.Equal(TransactionMode.Normal, (await _client.GetStatusAsync(real)).Mode);
+    }
+
+    [Fact]
+    public async Task StreamEventOverTheQueueMessageLimit_IsRefusedAtThePublisher_NamingTheLimit_AndNothingReachesTheTransaction()
     {
         var tx = Ids.Transaction();
         var publisher = _cluster.CreatePublisher();
 
-        // An Azure queue message holds at most 64 KiB of (base64) text: the queue refuses the event, the producer gets the error.
-        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            publisher.PublishAsync(tx, TransactionMessage.Normal("big", LedgerMessageTypes.Credit, new string('x', (64 * 1024) + 1))));
+        // An Azure queue message holds at most 64 KiB of base64 text; the publisher refuses what cannot fit before sending it.
+        var single = await Assert.ThrowsAsync<ArgumentException>(() =>
+            publisher.PublishAsync(tx, TransactionMessage.Normal("big", LedgerMessageTypes.Credit, new string('x', 46_000))));
+        var batch = await Assert.ThrowsAsync<ArgumentException>(() => publisher.PublishBatchAsync(tx,
+            [.. Enumerable.Range(0, 3).Select(i => TransactionMessage.Normal($"b{i}", LedgerMessageTypes.Credit, new string('x', 20_000)))]));
 
-        Assert.Contains("AddQueueMessage", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxPublishBytes", single.Message, StringComparison.Ordinal);
+        Assert.Contains("3 message(s)", batch.Message, StringComparison.Ordinal);
         Assert.Equal(default, (await _client.GetStatusAsync(tx)).Counters);
+
+        // Just under the limit still goes through the queue.
+        await publisher.PublishAsync(tx, TransactionMessage.Normal("fits", LedgerMessageTypes.Credit, "{\"amount\":1,\"pad\":\"" + new string('x', 40_000) + "\"}"));
+        await Eventually.WaitUntilAsync(async () => (await _client.StatementIdsAsync(tx)).Contains("fits"), LedgerReads.Timeout,
+            "the largest event that fits is applied");
     }
 
     /// <summary>

@@ -61,13 +61,13 @@ public sealed class RegistryTests(RegistryClusterFixture fixture)
     public async Task Registry_ListsAFaultedTransaction_WithTheHeldMessage()
     {
         var tx = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("max", long.MaxValue));
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("overflow", 1));
+        await _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 1));
+        await _client.SubmitAsync(tx, TestLedgerLogic.Poison("overflow"));
 
         var entry = Assert.Single(await _client.ListTransactionsAsync(new RegistryQuery { Mode = TransactionMode.Faulted }),
             e => e.TransactionId == tx);
         Assert.Equal("overflow", entry.FaultMessageId);
-        Assert.Contains("OverflowException", entry.Reason, StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException", entry.Reason, StringComparison.Ordinal);
 
         await _client.GetTransaction(tx).SkipFaultedAsync("test cleanup");
         await Eventually.WaitUntilAsync(async () => !(await _client.ListTransactionsAsync()).Any(e => e.TransactionId == tx),

@@ -196,7 +196,7 @@ internal sealed class ScheduleRun
                     break;
                 case < 63:
                     var recoveryId = "rec-" + (++_nextRecovery).ToString(CultureInfo.InvariantCulture);
-                    Execute("begin recovery", [], _machine.BeginRecovery(_state, "operator", Harness.Now, recoveryId));
+                    Execute("begin recovery", [], _machine.BeginRecovery(_state, Harness.TransactionId, "operator", Harness.Now, recoveryId));
                     break;
                 case < 78 when _state.ReplayDue:
                     Execute("replay batch", [], _machine.ReplayBatch(_state, Harness.Now, NewRecoveryId));

@@ -565,7 +565,7 @@ public sealed class RecoveryStateMachineTests
         h.Decide(Recovery("r2", "done"), Normal("e"));
         h.Decide(Normal(string.Empty));
         h.Decide(Recovery("r3", "throw"));
-        h.Machine.BeginRecovery(state, "again", Now, "rec-x");
+        h.Machine.BeginRecovery(state, Harness.TransactionId, "again", Now, "rec-x");
         var completed = h.Machine.Submit(state, TransactionId, [Recovery("r4", "done")], Now, h.NextRecoveryId).State;
         var completedSnapshot = Snapshot(completed);
         h.Machine.ReplayBatch(completed, Now, h.NextRecoveryId);

@@ -41,6 +41,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private readonly WorkQueue _work;
     private TransactionStore? _store;
     private RegistryReporter? _reporter;
+    private string? _keyProblem;
     private TransactionState? _state;
     private IGrainTimer? _replayTimer;
     private IGrainTimer? _faultRetryTimer;
@@ -71,6 +72,13 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         _store = new TransactionStore(storage, this.GetGrainId());
 
         _reporter = new RegistryReporter(GrainFactory, TransactionId, _options, _logger);
+        _keyProblem = TransactionIds.Problem(TransactionId);
+        if (_keyProblem is not null)
+        {
+            // An unusable key could alias another transaction's records: read nothing, store nothing, reject every message.
+            _state = _machine.NewState(TransactionId);
+            return;
+        }
 
         // P1: the mode is read from storage before any message is classified; P5: an interrupted replay resumes now.
         var state = await LoadAsync(cancellationToken);
@@ -112,7 +120,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     public Task<RecoveryInfo> BeginRecoveryAsync(string reason) => _work.RunExclusiveAsync(async () =>
     {
         var state = await CurrentAsync(CancellationToken.None);
-        var transition = _machine.BeginRecovery(state, reason, _time.GetUtcNow(), NewRecoveryId());
+        var transition = _machine.BeginRecovery(state, TransactionId, reason, _time.GetUtcNow(), NewRecoveryId());
         await CommitAsync(transition, CancellationToken.None);
         return _state!.Recovery!;
     });
@@ -273,6 +281,11 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
 
     private async Task<TransactionState> LoadAsync(CancellationToken cancellationToken)
     {
+        if (_keyProblem is not null)
+        {
+            return _state ??= _machine.NewState(TransactionId);
+        }
+
         var transactionId = TransactionId;
         var state = await _store!.LoadAsync(_machine.Limits, () => _logic.CreateInitialData(transactionId), cancellationToken);
         _state = state;
@@ -286,6 +299,13 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     /// </summary>
     private async Task CommitAsync(Transition transition, CancellationToken cancellationToken)
     {
+        if (_keyProblem is not null)
+        {
+            // Only rejections reach here for an unusable key; they are answered and counted, never stored.
+            _state = transition.State;
+            return;
+        }
+
         if (!transition.Writes.IsEmpty)
         {
             try

@@ -81,7 +81,8 @@ public sealed class RecoveryStateMachine
 
     /// <summary>Enters recovery (idempotent: while recovering, nothing changes and no write is needed).</summary>
     /// <exception cref="ArgumentException">The reason is empty or longer than <see cref="RecoveryLimits.MaxReasonLength"/>.</exception>
-    public Transition BeginRecovery(TransactionState state, string reason, DateTimeOffset now, string recoveryId)
+    /// <exception cref="ArgumentException">The transaction id is unusable (<see cref="TransactionIds"/>).</exception>
+    public Transition BeginRecovery(TransactionState state, string transactionId, string reason, DateTimeOffset now, string recoveryId)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
@@ -89,6 +90,11 @@ public sealed class RecoveryStateMachine
         {
             throw new ArgumentException(
                 $"Recovery reason is {reason.Length} characters; the limit (MaxReasonLength) is {Limits.MaxReasonLength}.", nameof(reason));
+        }
+
+        if (TransactionIds.Problem(transactionId) is { } badKey)
+        {
+            throw new ArgumentException(badKey, nameof(transactionId));
         }
 
         if (state.Mode == TransactionMode.Recovering)
@@ -272,6 +278,14 @@ public sealed class RecoveryStateMachine
     private Transition Decide(TransactionState state, string transactionId, TransactionMessage? message,
         DateTimeOffset now, Func<string> newRecoveryId)
     {
+        if (TransactionIds.Problem(transactionId) is { } badKey)
+        {
+            // Nothing may be stored under an unusable key (it could alias another transaction's records): answer, write nothing.
+            var counted = state with { Counters = state.Counters with { Rejected = state.Counters.Rejected + 1 } };
+            return Answer(counted, SubmitResult.Rejected(message?.MessageId ?? string.Empty, RejectionCode.InvalidTransactionId, badKey),
+                WriteSet.None);
+        }
+
         if (MessageValidator.Validate(message, transactionId, Limits) is { } invalid)
         {
             return Reject(state, message, invalid, now);

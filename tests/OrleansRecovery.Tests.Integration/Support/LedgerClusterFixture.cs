@@ -4,7 +4,8 @@ using OrleansRecovery.Testing;
 namespace OrleansRecovery.Tests.Integration.Support;
 
 /// <summary>
-/// Its own in-memory Azurite and a 2-silo cluster running <see cref="LedgerLogic"/> with default engine options, shared by the
+/// Its own in-memory Azurite and a 2-silo cluster running <see cref="LedgerLogic"/> (as <see cref="TestLedgerLogic"/>, which adds
+/// one poison message type) with default engine options, shared by the
 /// tests of one collection. Each test uses its own transaction ids. Derived fixtures change the cluster in
 /// <see cref="Configure"/>.
 /// </summary>
@@ -17,7 +18,7 @@ public class LedgerClusterFixture : IAsyncLifetime
     public IClusterClient Client => Cluster.Client;
 
     public async Task InitializeAsync() =>
-        _cluster = await TransactionTestCluster.StartWithAzuriteAsync<LedgerLogic>(Configure);
+        _cluster = await TransactionTestCluster.StartWithAzuriteAsync<TestLedgerLogic>(Configure);
 
     public async Task DisposeAsync()
     {

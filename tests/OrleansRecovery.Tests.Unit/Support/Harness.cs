@@ -35,7 +35,7 @@ public sealed class Harness
     public Transition Decide(params TransactionMessage?[] messages) =>
         Machine.Submit(State, TransactionId, messages, Now, NextRecoveryId);
 
-    public Transition Begin(string reason = "operator asked") => Adopt(Machine.BeginRecovery(State, reason, Now, NextRecoveryId()));
+    public Transition Begin(string reason = "operator asked") => Adopt(Machine.BeginRecovery(State, TransactionId, reason, Now, NextRecoveryId()));
 
     public Transition Replay() => Adopt(Machine.ReplayBatch(State, Now, NextRecoveryId));
 
