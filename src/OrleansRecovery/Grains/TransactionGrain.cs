@@ -358,10 +358,14 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             ScheduleFaultRetry();
         }
 
-        var now = _time.GetUtcNow();
-        _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
-        await SetWatchdogAsync(_state.NeedsWatchdog);
-        await _reporter!.ReportAsync(_state, now);
+        // A healthy transaction that was healthy before (the common case) has nothing to tell the watchdog, gauges or registry.
+        if (_state.NeedsWatchdog || before is null || before.NeedsWatchdog)
+        {
+            var now = _time.GetUtcNow();
+            _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
+            await SetWatchdogAsync(_state.NeedsWatchdog);
+            await _reporter!.ReportAsync(_state, now);
+        }
     }
 
     /// <summary>
