@@ -288,6 +288,8 @@ public static partial class SiloHostBuilder
 
         builder.UseOrleans(silo =>
         {
+            // Membership timing (e.g. Orleans:ClusterMembership:ProbeTimeout) is tunable from silo-config; unset keys keep Orleans' defaults.
+            silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:ClusterMembership"));
             if (settings.Clustering == ClusteringMode.Localhost)
             {
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
@@ -409,6 +411,11 @@ public static partial class SiloHostBuilder
         if (o.QueuePollPeriod < TimeSpan.FromMilliseconds(10) || o.QueuePollPeriod > TimeSpan.FromMinutes(1))
         {
             failures.Add($"{s}:QueuePollPeriod is {o.QueuePollPeriod}; it must be between 00:00:00.010 and 00:01:00.");
+        }
+
+        if (o.QueueCacheSize is < 16 or > 100_000)
+        {
+            failures.Add($"{s}:QueueCacheSize is {o.QueueCacheSize}; it must be between 16 and 100000.");
         }
 
         if (o.BatchContainerBatchSize is < 1 or > 32)

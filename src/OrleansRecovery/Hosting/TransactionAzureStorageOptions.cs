@@ -32,6 +32,14 @@ public sealed class TransactionAzureStorageOptions
     /// </summary>
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Register Azure Table reminders (needed by the replay watchdog). Default true.</summary>
+    /// <summary>
+    /// Events each pulling agent keeps cached per queue. Default 128 (Orleans' default is 4,096). Measured here: the provider
+    /// deletes a queue message only when it leaves this cache, so a large cache keeps thousands of delivered messages in the
+    /// queue, Azure(ite) slows with depth, and messages pass the visibility timeout and come back as duplicates (211 in a
+    /// 20,000-event run with 4,096; none with 128).
+    /// </summary>
+    public int QueueCacheSize { get; set; } = 128;
+
+    /// <summary>Register Azure Table reminders (needed by the watchdog). Default true.</summary>
     public bool UseReminders { get; set; } = true;
 }

@@ -46,6 +46,7 @@ public static class TransactionAzureStorageSiloBuilderExtensions
                 o.GetQueueMsgsTimerPeriod = azure.QueuePollPeriod;
                 o.BatchContainerBatchSize = azure.BatchContainerBatchSize;
             }));
+            c.ConfigureCacheSize(azure.QueueCacheSize);
             c.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
         });
 
