@@ -11,11 +11,7 @@ try
 {
     var profile = SiloHostBuilder.ResolveProfile(args);
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
-    builder.Logging.AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.TimestampFormat = "HH:mm:ss.fff ";
-    });
+    // The default host logs to the console; Configure picks the format Logging:Format names (Simple or Json) and adds the metrics endpoint.
     var settings = SiloHostBuilder.Configure(builder, profile, SiloHostBuilder.ResolveConfigDirectoryArgument(args), args);
 
     using var host = builder.Build();
@@ -30,6 +26,8 @@ try
     SiloLog.Security(logger, settings.Tls is null ? "off" : "on", settings.Tls?.Certificate.Subject ?? "-",
         settings.Tls?.Certificate.Thumbprint ?? "-", settings.Tls is null ? "-" : settings.Tls.RequireClientCertificate ? "required" : "optional",
         settings.Messaging.MaxMessageBodySize, settings.Messaging.MaxMessageHeaderSize);
+    SiloLog.Observability(logger, settings.Observability.LogFormat,
+        settings.Observability.PrometheusEnabled ? settings.Observability.PrometheusEndpoint : "off");
     host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         SiloLog.Started(logger, settings.ClusterId, settings.GatewayPort));
 

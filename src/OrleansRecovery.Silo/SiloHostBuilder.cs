@@ -248,6 +248,7 @@ public static partial class SiloHostBuilder
 
         var messaging = SiloMessagingLimits.Load(configuration, engine, failures);
         var tls = SiloTlsSettings.Load(configuration, failures, environment, configDirectory);
+        var observability = SiloObservabilitySettings.Load(configuration, failures);
         if (failures.Count > 0)
         {
             tls?.Certificate.Dispose();
@@ -258,6 +259,7 @@ public static partial class SiloHostBuilder
         {
             Messaging = messaging,
             Tls = tls,
+            Observability = observability,
             Profile = profile,
             ConfigDirectory = configDirectory,
             ClusterId = clusterId,
@@ -285,6 +287,7 @@ public static partial class SiloHostBuilder
         builder.Configuration.AddSiloConfiguration(dir, profile, args);
         var settings = Validate(builder.Configuration, profile, dir);
         var configuration = builder.Configuration;
+        settings.Observability.ApplyTo(builder);
 
         builder.UseOrleans(silo =>
         {

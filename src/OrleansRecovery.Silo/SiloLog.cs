@@ -23,6 +23,9 @@ internal static partial class SiloLog
     public static partial void Security(ILogger logger, string tls, string subject, string thumbprint, string clientCertificates,
         int maxBody, int maxHeader);
 
+    [LoggerMessage(9005, LogLevel.Information, "Observability: console logs {LogFormat}, Prometheus metrics endpoint {MetricsEndpoint}")]
+    public static partial void Observability(ILogger logger, SiloLogFormat logFormat, string metricsEndpoint);
+
     [LoggerMessage(9003, LogLevel.Information, "OrleansRecovery silo started: cluster {ClusterId}, clients connect to gateway port {GatewayPort}")]
     public static partial void Started(ILogger logger, string clusterId, int gatewayPort);
 }

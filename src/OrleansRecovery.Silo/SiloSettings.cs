@@ -67,6 +67,9 @@ public sealed class SiloSettings
     /// <summary><c>Orleans:Tls:*</c>: TLS for silo and client connections, or null when <c>Orleans:Tls:Enabled</c> is not true.</summary>
     public SiloTlsSettings? Tls { get; init; }
 
+    /// <summary><c>Logging:Format</c> and <c>Observability:Metrics:Prometheus:*</c>: console log format and the metrics endpoint.</summary>
+    public SiloObservabilitySettings Observability { get; init; } = new();
+
     /// <summary><c>Storage:ConnectionString</c>: the Azure Storage account (or Azurite) for state, streams, reminders and membership.</summary>
     public required string ConnectionString { get; init; }
 }

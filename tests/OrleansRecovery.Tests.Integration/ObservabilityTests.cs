@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrleansRecovery.Ledger;
+using OrleansRecovery.Silo;
+using OrleansRecovery.Testing;
+using Xunit.Abstractions;
+
+namespace OrleansRecovery.Tests.Integration;
+
+/// <summary>
+/// The Prometheus scrape endpoint switched on by silo-config (<c>Observability:Metrics:Prometheus:*</c>): a silo started through
+/// the real host code (<see cref="SiloHostBuilder"/>, profile <c>local</c>, its own Azurite, free ports) answers a message and
+/// serves the <c>OrleansRecovery</c> meter (and Orleans' own) at <c>http://127.0.0.1:PORT/metrics</c>.
+/// </summary>
+public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private AzuriteInstance? _azurite;
+    private IHost? _silo;
+    private int _metricsPort;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteInstance.StartAsync();
+        var ports = LoopbackPorts.Free(3);
+        _metricsPort = ports[2];
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        SiloHostBuilder.Configure(builder, "local", ConfigDirectory(),
+        [
+            $"--Storage:ConnectionString={_azurite.ConnectionString}",
+            $"--Orleans:SiloPort={ports[0]}",
+            $"--Orleans:GatewayPort={ports[1]}",
+            "--Observability:Metrics:Prometheus:Enabled=true",
+            $"--Observability:Metrics:Prometheus:Port={_metricsPort}",
+        ]);
+        _silo = builder.Build();
+        using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _silo.StartAsync(start.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_silo is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _silo.StopAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped as far as it could; the process ends with the test run.
+            }
+
+            _silo.Dispose();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EnabledEndpoint_ServesTheOrleansRecoveryMeter_InPrometheusFormat()
+    {
+        var grains = _silo!.Services.GetRequiredService<IGrainFactory>();
+        Assert.Equal(SubmitOutcome.Processed, (await grains.SubmitAsync("metrics-account", LedgerMessages.Credit("c1", 5))).Outcome);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var url = $"http://127.0.0.1:{_metricsPort}/metrics";
+        var text = await Eventually.WaitForAsync(() => http.GetStringAsync(new Uri(url)),
+            t => t.Contains("orleansrecovery_messages_total{", StringComparison.Ordinal), TimeSpan.FromSeconds(20),
+            $"{url} shows orleansrecovery_messages_total");
+
+        foreach (var line in text.Split('\n').Where(l => l.StartsWith("orleansrecovery_", StringComparison.Ordinal)
+            || l.StartsWith("# TYPE orleansrecovery_", StringComparison.Ordinal)))
+        {
+            output.WriteLine(line);
+        }
+
+        // Dots become underscores, counters get _total; the message's outcome and kind are labels.
+        Assert.Contains("# TYPE orleansrecovery_messages_total counter", text, StringComparison.Ordinal);
+        var sample = text.Split('\n').First(l => l.StartsWith("orleansrecovery_messages_total{", StringComparison.Ordinal));
+        Assert.Contains("outcome=\"", sample, StringComparison.Ordinal);
+        Assert.Equal("1", sample[(sample.LastIndexOf('}') + 2)..].Split(' ')[0]);
+        Assert.Contains("orleansrecovery_storage_writes_total", text, StringComparison.Ordinal);
+
+        // Orleans' own meter is exported too.
+        Assert.Contains("\norleans_", text, StringComparison.Ordinal);
+    }
+
+    private static string ConfigDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "silo-config", "appsettings.json")))
+            {
+                return Path.Combine(dir.FullName, "silo-config");
+            }
+        }
+
+        throw new InvalidOperationException($"silo-config not found above {AppContext.BaseDirectory}.");
+    }
+}
