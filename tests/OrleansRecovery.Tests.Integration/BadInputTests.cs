@@ -41,14 +41,14 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
     {
         var tx = Ids.Transaction() + "-" + code;
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var result = await _client.GetTransaction(tx).SubmitAsync(message);
 
         Assert.True(result.Outcome == SubmitOutcome.Rejected, $"{problem}: expected Rejected, got {result.Outcome}");
         Assert.Equal(code, result.Code);
         Assert.Contains(reasonMentions, result.Reason, StringComparison.OrdinalIgnoreCase);
-        await AssertUnchangedAsync(tx, before, rejectedMore: 1);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 1);
         var status = await _client.GetStatusAsync(tx);
         Assert.Equal(code, status.RecentRejections[^1].Code);
     }
@@ -61,7 +61,7 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
         var tx = Ids.Transaction() + "-" + code;
         await _client.BeginRecoveryAsync(tx, "outage");
         await _client.SubmitAsync(tx, LedgerMessages.Credit("parked", 100));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var result = await _client.GetTransaction(tx).SubmitAsync(message);
 
@@ -75,7 +75,7 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
         Assert.True(result.Outcome == SubmitOutcome.Rejected, $"{problem}: expected Rejected, got {result.Outcome}");
         Assert.Equal(code, result.Code);
         Assert.Contains(reasonMentions, result.Reason, StringComparison.OrdinalIgnoreCase);
-        await AssertUnchangedAsync(tx, before, rejectedMore: 1);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 1);
     }
 
     [Fact]
@@ -83,14 +83,14 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
     {
         var tx = Ids.Transaction();
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var result = await _client.SubmitAsync(tx, LedgerMessages.Adjustment("adj", 5));
 
         Assert.Equal(SubmitOutcome.Rejected, result.Outcome);
         Assert.Equal(RejectionCode.NotRecovering, result.Code);
         Assert.Contains("not recovering", result.Reason, StringComparison.OrdinalIgnoreCase);
-        await AssertUnchangedAsync(tx, before, rejectedMore: 1);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 1);
     }
 
     [Fact]
@@ -98,14 +98,14 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
     {
         var tx = Ids.Transaction();
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var result = await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recoveryId: "not-" + recovery.RecoveryId));
 
         Assert.Equal(SubmitOutcome.Rejected, result.Outcome);
         Assert.Equal(RejectionCode.StaleRecovery, result.Code);
         Assert.Contains(recovery.RecoveryId, result.Reason, StringComparison.Ordinal);
-        await AssertUnchangedAsync(tx, before, rejectedMore: 1);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 1);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
     {
         var tx = Ids.Transaction();
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
         var batch = Enumerable.Range(0, 501).Select(i => LedgerMessages.Credit(Ids.Message(i), 1)).ToList();
 
         var results = await _client.SubmitBatchAsync(tx, batch);
@@ -125,7 +125,7 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
             Assert.Equal(RejectionCode.BatchTooLarge, r.Code);
             Assert.Contains("MaxBatchSize", r.Reason, StringComparison.Ordinal);
         });
-        await AssertUnchangedAsync(tx, before, rejectedMore: 501);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 501);
 
         // Nothing was admitted: the same ids are accepted afterwards, in a batch of the allowed size.
         var accepted = await _client.SubmitBatchAsync(tx, batch.Take(500).ToList());
@@ -189,20 +189,5 @@ public sealed class BadInputTests(LedgerClusterFixture fixture)
         var single = await _client.GetTransaction(tx).SubmitAsync(null!);
         Assert.Equal(SubmitOutcome.Rejected, single.Outcome);
         Assert.Equal(RejectionCode.InvalidMessageId, single.Code);
-    }
-
-    private async Task<(TransactionStatus Status, LedgerData Data)> SnapshotAsync(string tx) =>
-        (await _client.GetStatusAsync(tx), await _client.DataAsync(tx));
-
-    private async Task AssertUnchangedAsync(string tx, (TransactionStatus Status, LedgerData Data) before, long rejectedMore)
-    {
-        var status = await _client.GetStatusAsync(tx);
-        var data = await _client.DataAsync(tx);
-        Assert.Equal(before.Status.Mode, status.Mode);
-        Assert.Equal(before.Status.Recovery, status.Recovery);
-        Assert.Equal(before.Status.PendingCount, status.PendingCount);
-        Assert.Equal(before.Status.Counters with { Rejected = before.Status.Counters.Rejected + rejectedMore }, status.Counters);
-        Assert.Equal(before.Data.Balance, data.Balance);
-        Assert.Equal(before.Data.StatementIds(), data.StatementIds());
     }
 }

@@ -74,7 +74,7 @@ public sealed class HostileInputTests(LedgerClusterFixture fixture, ITestOutputH
         var @case = NormalModeCases[kind];
         var tx = Ids.Transaction("hostile");
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var result = await _client.GetGrain<ITransactionGrain>(tx).SubmitAsync(@case.Make(tx)!);
 
@@ -90,7 +90,7 @@ public sealed class HostileInputTests(LedgerClusterFixture fixture, ITestOutputH
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
         await _client.BeginRecoveryAsync(tx, "outage");
         await _client.SubmitAsync(tx, LedgerMessages.Credit("parked", 5));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var result = await _client.GetGrain<ITransactionGrain>(tx).SubmitAsync(@case.Make(tx)!);
 
@@ -103,24 +103,24 @@ public sealed class HostileInputTests(LedgerClusterFixture fixture, ITestOutputH
         var tx = Ids.Transaction();
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
         var grain = _client.GetGrain<ITransactionGrain>(tx);
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         // Empty batch: an empty answer, nothing counted, nothing changed.
         Assert.Empty(await grain.SubmitBatchAsync([]));
-        await AssertUnchangedAsync(tx, before, rejectedMore: 0);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 0);
 
         // Over the limit (501 > MaxBatchSize 500): rejected whole.
         var tooMany = Enumerable.Range(0, 501).Select(i => LedgerMessages.Credit(Ids.Message(i), 1)).ToList();
         var whole = await grain.SubmitBatchAsync(tooMany);
         Assert.All(whole, r => Assert.Equal(RejectionCode.BatchTooLarge, r.Code));
         Assert.Contains("MaxBatchSize", whole[0].Reason, StringComparison.Ordinal);
-        await AssertUnchangedAsync(tx, before, rejectedMore: 501);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 501);
 
         // Only hostile messages: each answered in its position.
         var hostile = new TransactionMessage?[] { null, LedgerMessages.Credit("", 1), LedgerMessages.Credit("x", 1) with { Kind = (MessageKind)5 } };
         var answers = await grain.SubmitBatchAsync(hostile!);
         Assert.Equal([RejectionCode.InvalidMessageId, RejectionCode.InvalidMessageId, RejectionCode.InvalidKind], answers.Select(r => r.Code));
-        await AssertUnchangedAsync(tx, before, rejectedMore: 504);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 504);
     }
 
     [Fact]
@@ -128,12 +128,12 @@ public sealed class HostileInputTests(LedgerClusterFixture fixture, ITestOutputH
     {
         var tx = Ids.Transaction();
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _client.GetGrain<ITransactionGrain>(tx).SubmitBatchAsync(null!));
 
         Assert.Contains("messages", error.Message, StringComparison.Ordinal);
-        await AssertUnchangedAsync(tx, before, rejectedMore: 0);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 0);
     }
 
     public static TheoryData<string, string?> BadReasons => new()
@@ -151,12 +151,12 @@ public sealed class HostileInputTests(LedgerClusterFixture fixture, ITestOutputH
     {
         var tx = Ids.Transaction();
         await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
-        var before = await SnapshotAsync(tx);
+        var before = await _client.SnapshotAsync(tx);
 
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _client.GetGrain<ITransactionGrain>(tx).BeginRecoveryAsync(reason!));
 
         Assert.True(error.Message.Contains("reason", StringComparison.OrdinalIgnoreCase), $"{problem}: {error.Message}");
-        await AssertUnchangedAsync(tx, before, rejectedMore: 0);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 0);
     }
 
     public static TheoryData<string, string> BadTransactionIds => new()
@@ -338,26 +338,11 @@ public sealed class HostileInputTests(LedgerClusterFixture fixture, ITestOutputH
         Assert.True(result.Reason?.Contains(@case.ReasonMentions, StringComparison.OrdinalIgnoreCase) == true,
             $"{kind}: the reason '{result.Reason}' does not mention '{@case.ReasonMentions}'");
         Assert.True(result.Reason!.Length <= 512, $"{kind}: the reason is {result.Reason.Length} characters; hostile input must not be echoed whole");
-        await AssertUnchangedAsync(tx, before, rejectedMore: 1);
+        await _client.AssertUnchangedAsync(tx, before, rejectedMore: 1);
         var status = await _client.GetStatusAsync(tx);
         Assert.Equal(@case.Code, status.RecentRejections[^1].Code);
         Assert.True(status.RecentRejections[^1].MessageId.Length <= 256, $"{kind}: the kept rejection echoes a huge id");
         Assert.True(status.RecentRejections[^1].Type.Length <= 256, $"{kind}: the kept rejection echoes a huge type");
-    }
-
-    private async Task<(TransactionStatus Status, LedgerData Data)> SnapshotAsync(string tx) =>
-        (await _client.GetStatusAsync(tx), await _client.DataAsync(tx));
-
-    private async Task AssertUnchangedAsync(string tx, (TransactionStatus Status, LedgerData Data) before, long rejectedMore)
-    {
-        var status = await _client.GetStatusAsync(tx);
-        var data = await _client.DataAsync(tx);
-        Assert.Equal(before.Status.Mode, status.Mode);
-        Assert.Equal(before.Status.Recovery, status.Recovery);
-        Assert.Equal(before.Status.PendingCount, status.PendingCount);
-        Assert.Equal(before.Status.Counters with { Rejected = before.Status.Counters.Rejected + rejectedMore }, status.Counters);
-        Assert.Equal(before.Data.Balance, data.Balance);
-        Assert.Equal(before.Data.StatementIds(), data.StatementIds());
     }
 }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Data.Tables;
@@ -37,7 +35,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _certificate = CreateSelfSigned("CN=orleansrecovery-silo");
+        _certificate = TestCertificates.CreateSelfSigned("CN=orleansrecovery-silo");
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         Directory.CreateDirectory(_directory);
         var pfx = Path.Combine(_directory, "silo.pfx");
@@ -47,7 +45,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
 
         for (var i = 0; i < 2; i++)
         {
-            var ports = FreePorts(2);
+            var ports = LoopbackPorts.Free(2);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             SiloHostBuilder.Configure(builder, "cluster", ConfigDirectory(),
             [
@@ -135,7 +133,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ATlsClientWithAnotherCertificate_IsRefusedByMutualTls()
     {
-        using var stranger = CreateSelfSigned("CN=stranger");
+        using var stranger = TestCertificates.CreateSelfSigned("CN=stranger");
 
         // It trusts the silos' certificate, but the silos do not trust its own.
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
@@ -177,38 +175,6 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
         {
             host.Dispose();
             throw;
-        }
-    }
-
-    private static X509Certificate2 CreateSelfSigned(string subject)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-
-        // Round-trip through PFX so the private key is usable by SslStream on every platform.
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx, (string?)null), null);
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
         }
     }
 

@@ -7,6 +7,8 @@ using Orleans.Configuration;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Silo;
 
+using OrleansRecovery.Testing;
+
 namespace OrleansRecovery.Tests.Unit.Security;
 
 /// <summary>

@@ -2,12 +2,15 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OrleansRecovery.Tests.Unit.Security;
+namespace OrleansRecovery.Testing;
 
-/// <summary>Self-signed certificates made by the tests (never committed).</summary>
-internal static class TestCertificates
+/// <summary>Self-signed certificates for TLS tests, made at run time (never committed).</summary>
+public static class TestCertificates
 {
-    /// <summary>A self-signed certificate for localhost/127.0.0.1, usable for server and client authentication.</summary>
+    /// <summary>
+    /// A self-signed RSA certificate for <c>localhost</c> and 127.0.0.1, usable for server and client authentication, with an
+    /// exportable private key that <c>SslStream</c> can use on every platform.
+    /// </summary>
     public static X509Certificate2 CreateSelfSigned(string subject = "CN=orleansrecovery-test", DateTimeOffset? notBefore = null,
         DateTimeOffset? notAfter = null)
     {
@@ -21,12 +24,16 @@ internal static class TestCertificates
         san.AddDnsName("localhost");
         san.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(san.Build());
-        return request.CreateSelfSigned(notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), notAfter ?? DateTimeOffset.UtcNow.AddDays(1));
+        using var created = request.CreateSelfSigned(notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), notAfter ?? DateTimeOffset.UtcNow.AddDays(1));
+
+        // Round-trip through PFX so the private key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx, (string?)null), null, X509KeyStorageFlags.Exportable);
     }
 
-    /// <summary>Writes <paramref name="certificate"/> with its key as a PFX protected by <paramref name="password"/>.</summary>
+    /// <summary>Writes <paramref name="certificate"/> with its key as a PFX protected by <paramref name="password"/>; returns its path.</summary>
     public static string WritePfx(X509Certificate2 certificate, string directory, string password, string name = "silo.pfx")
     {
+        ArgumentNullException.ThrowIfNull(certificate);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, password));
