@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(4002, LogLevel.Warning, "Transaction {TransactionId}: stream event of type {EventType} is not a TransactionMessage; rejected")]
     public static partial void ForeignStreamEvent(ILogger logger, string transactionId, string eventType);
 
+    [LoggerMessage(4004, LogLevel.Error, "Stream provider {Provider}: queue message {SequenceId} cannot be read as events and is dropped: {Excerpt}")]
+    public static partial void UndeliverableQueueMessage(ILogger logger, Exception exception, string provider, long sequenceId, string excerpt);
+
     [LoggerMessage(4003, LogLevel.Warning, "Transaction {TransactionId}: inbound stream reported an error")]
     public static partial void StreamError(ILogger logger, Exception exception, string transactionId);
 }

@@ -35,6 +35,9 @@ public static class RecoveryInstruments
 
     /// <summary>Poison messages held (transactions that became faulted).</summary>
     public const string Faults = "orleansrecovery.faults";
+
+    /// <summary>Azure queue messages that could not be read as events; logged and deleted instead of stalling the queue.</summary>
+    public const string UndeliverableQueueMessages = "orleansrecovery.queue.undeliverable";
 }
 
 /// <summary>The engine's metrics, on one meter created through <see cref="IMeterFactory"/>.</summary>
@@ -46,6 +49,7 @@ public sealed class RecoveryMetrics
     private readonly Counter<long> _started;
     private readonly Counter<long> _completed;
     private readonly Counter<long> _faults;
+    private readonly Counter<long> _undeliverable;
     private readonly Histogram<double> _duration;
     private readonly ConcurrentDictionary<string, (string State, long Pending)> _census = new(StringComparer.Ordinal);
 
@@ -60,6 +64,8 @@ public sealed class RecoveryMetrics
         _started = meter.CreateCounter<long>(RecoveryInstruments.RecoveriesStarted, "{recovery}", "Recoveries started.");
         _completed = meter.CreateCounter<long>(RecoveryInstruments.RecoveriesCompleted, "{recovery}", "Recoveries completed.");
         _faults = meter.CreateCounter<long>(RecoveryInstruments.Faults, "{message}", "Poison messages held.");
+        _undeliverable = meter.CreateCounter<long>(RecoveryInstruments.UndeliverableQueueMessages, "{message}",
+            "Azure queue messages that could not be read as events; logged and deleted.");
         _duration = meter.CreateHistogram<double>(RecoveryInstruments.RecoveryDuration, "s", "Time from entering recovery to completing it.");
         meter.CreateObservableGauge(RecoveryInstruments.Transactions, ObserveTransactions, "{transaction}",
             "Active transactions on this silo that are recovering, faulted, stuck or replaying.");
@@ -88,6 +94,9 @@ public sealed class RecoveryMetrics
 
     /// <summary>Forgets a transaction that was deactivated.</summary>
     public void Forget(string transactionId) => _census.TryRemove(transactionId, out _);
+
+    /// <summary>Counts an Azure queue message that could not be read as events.</summary>
+    public void UndeliverableQueueMessage() => _undeliverable.Add(1);
 
     /// <summary>Counts a poison message held.</summary>
     public void Faulted() => _faults.Add(1);

@@ -1,6 +1,10 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Orleans.Providers.Streams.AzureQueue;
+using OrleansRecovery.Diagnostics;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.Streams;
@@ -49,6 +53,16 @@ public static class TransactionAzureStorageSiloBuilderExtensions
             c.ConfigureCacheSize(azure.QueueCacheSize);
             c.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
         });
+
+        // A queue message that is not Orleans events must not stall its queue: read it as an empty batch, log, count, delete.
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<RecoveryMetrics>();
+        builder.Services.AddKeyedSingleton<IQueueDataAdapter<string, IBatchContainer>>(azure.StreamProviderName, (sp, _) =>
+            new OrleansRecovery.Streams.UndeliverableQueueMessages(
+                ActivatorUtilities.CreateInstance<AzureQueueDataAdapterV2>(sp),
+                azure.StreamProviderName,
+                sp.GetRequiredService<RecoveryMetrics>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansRecovery.Streams.UndeliverableQueueMessages")));
 
         if (azure.UseReminders)
         {
