@@ -59,7 +59,9 @@ public sealed class RealProcessChaosTests(ITestOutputHelper output)
         var last = (Sent: 0, Failed: 0L);
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // The first kill comes once every sender is under way (it has sent something), not at a fixed time.
+            await Eventually.WaitUntilAsync(() => Task.FromResult(history.Count >= drivers.Count * 4 || loadDone.IsCompleted),
+                TimeSpan.FromSeconds(60), "every sender has started");
             for (var round = 1; round <= settings.Rounds; round++)
             {
                 var interval = settings.MinKillInterval + ((settings.MaxKillInterval - settings.MinKillInterval) * random.NextDouble());

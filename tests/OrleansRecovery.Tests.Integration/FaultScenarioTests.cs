@@ -6,6 +6,7 @@ using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 using OrleansRecovery.Storage;
 using OrleansRecovery.Testing;
+using OrleansRecovery.Testing.Checking;
 using OrleansRecovery.Tests.Integration.Support;
 using Xunit.Abstractions;
 
@@ -33,19 +34,22 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
     public async Task StorageErrorAfterTheWrite_OfANormalMessage_TheRetryIsDuplicate_AndAppliedOnce()
     {
         var tx = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
+        var c = new CheckedClient(_client, output);
+        await c.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
         _faults.FailNextWritesAfterStoring(_cluster.GrainIdOf(tx), 1);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)));
         Assert.Contains("after writing", error.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, _faults.RemainingAfterStoring(_cluster.GrainIdOf(tx)));
 
-        Assert.Equal(SubmitOutcome.Duplicate, (await _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
+        Assert.Equal(SubmitOutcome.Duplicate, (await c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
         var data = await _client.DataAsync(tx);
         Assert.Equal(["opening", "c1"], data.StatementIds());
         Assert.Equal(105, data.Balance);
-        Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit("c2", 1))).Outcome);
+        Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Credit("c2", 1))).Outcome);
         Assert.Equal(["opening", "c1", "c2"], await _client.StatementIdsAsync(tx));
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     /// <summary>Scenario 3, a parked message: the retry is a Duplicate and no second pending entry appears.</summary>
@@ -53,22 +57,25 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
     public async Task StorageErrorAfterTheWrite_OfAParkedMessage_TheRetryIsDuplicate_AndNoSecondPendingEntry()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
         _faults.FailNextWritesAfterStoring(_cluster.GrainIdOf(tx), 1);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _client.SubmitAsync(tx, LedgerMessages.Credit("p1", 5)));
+        await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitAsync(tx, LedgerMessages.Credit("p1", 5)));
         Assert.Equal(1, (await _client.GetStatusAsync(tx)).PendingCount);
 
-        Assert.Equal(SubmitOutcome.Duplicate, (await _client.SubmitAsync(tx, LedgerMessages.Credit("p1", 5))).Outcome);
+        Assert.Equal(SubmitOutcome.Duplicate, (await c.SubmitAsync(tx, LedgerMessages.Credit("p1", 5))).Outcome);
         Assert.Equal(1, (await _client.GetStatusAsync(tx)).PendingCount);
-        Assert.Equal(SubmitOutcome.Queued, (await _client.SubmitAsync(tx, LedgerMessages.Credit("p2", 7))).Outcome);
+        Assert.Equal(SubmitOutcome.Queued, (await c.SubmitAsync(tx, LedgerMessages.Credit("p2", 7))).Outcome);
         Assert.Equal(2, (await _client.GetStatusAsync(tx)).PendingCount);
 
-        await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId));
+        await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false);
         await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         var data = await _client.DataAsync(tx);
         Assert.Equal(["p1", "p2"], data.StatementIds());
         Assert.Equal(12, data.Balance);
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     /// <summary>
@@ -80,18 +87,19 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
     public async Task SiloKilledAfterTheWrite_BeforeTheAnswer_TheRetryIsDuplicate_AndAppliedOnce()
     {
         var tx = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
+        var c = new CheckedClient(_client, output);
+        await c.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
         var hold = _faults.HoldNextWriteAfterStoring(_cluster.GrainIdOf(tx));
         try
         {
-            var first = _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5));
+            var first = c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5));
             await hold.Stored.WaitAsync(LedgerReads.Timeout);
             var clock = Stopwatch.StartNew();
             var killed = await _cluster.KillHostAsync(tx);
             output.WriteLine($"killed {killed.SiloAddress} after the write of c1 was stored ({clock.ElapsedMilliseconds} ms)");
 
             // The sender retries until the transaction answers again, on the surviving silo.
-            var retry = await Eventually.WaitForAsync(() => _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)), _ => true,
+            var retry = await Eventually.WaitForAsync(() => c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)), _ => true,
                 FailoverTimeout, "the retry of c1 is answered after the silo was killed");
             output.WriteLine($"retry answered {retry.Outcome} {clock.ElapsedMilliseconds} ms after the kill");
             Assert.Equal(SubmitOutcome.Duplicate, retry.Outcome);
@@ -112,6 +120,8 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
         {
             hold.Release();
         }
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     /// <summary>
@@ -123,7 +133,8 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
     public async Task SecondWriterBumpsTheETag_TheGrainDetectsTheConflict_Reloads_AndOverwritesNothing()
     {
         var tx = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
+        var c = new CheckedClient(_client, output);
+        await c.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
 
         // The other writer: a fresh read and write of the same header record through the silo's storage provider.
         var services = _cluster.Cluster.Silos.First(s => s.IsActive).ServiceProvider;
@@ -137,17 +148,22 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
         await storage.WriteStateAsync(StateNames.Header, _cluster.GrainIdOf(tx), header);
         Assert.NotEqual(before, header.ETag);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)));
+        // The other writer's entry is durably stored: the checker expects it exactly once, like an acknowledged message.
+        c.Record(tx, "other-writer", AckOutcome.Processed, "other-writer");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)));
         output.WriteLine($"conflicting write: {error.GetType().Name}: {error.Message}");
         Assert.IsAssignableFrom<InconsistentStateException>(error);
 
-        Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
-        Assert.Equal(SubmitOutcome.Duplicate, (await _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
+        Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
+        Assert.Equal(SubmitOutcome.Duplicate, (await c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
         var data = await _client.DataAsync(tx);
         Assert.Equal(["opening", "other-writer", "c1"], data.StatementIds());
         Assert.Equal(1105, data.Balance);
         var stored = Assert.IsType<LedgerData>((await _cluster.ReadHeaderAsync(tx))!.Data);
         Assert.Equal(["opening", "other-writer", "c1"], stored.StatementIds());
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     /// <summary>
@@ -158,8 +174,9 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
     public async Task StreamIdlePastItsInactivityPeriod_ThenAnEvent_IsDelivered()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var publisher = _cluster.CreatePublisher();
-        await publisher.PublishAsync(tx, LedgerMessages.Credit("s1", 5));
+        await c.PublishAsync(publisher, tx, LedgerMessages.Credit("s1", 5));
         await Eventually.WaitUntilAsync(async () => (await _client.GetStatusAsync(tx)).Counters.Processed == 1,
             LedgerReads.Timeout, "the first streamed credit is applied");
 
@@ -168,12 +185,14 @@ public sealed class FaultScenarioTests(FaultScenarioFixture fixture, ITestOutput
         await Task.Delay(FaultScenarioFixture.StreamInactivityPeriod + TimeSpan.FromSeconds(1));
 
         var clock = Stopwatch.StartNew();
-        await publisher.PublishAsync(tx, LedgerMessages.Credit("s2", 7));
+        await c.PublishAsync(publisher, tx, LedgerMessages.Credit("s2", 7));
         var status = await Eventually.WaitForAsync(() => _client.GetStatusAsync(tx), s => s.Counters.Processed == 2,
             LedgerReads.Timeout, "the credit streamed after the idle period is applied");
         output.WriteLine($"delivered {clock.ElapsedMilliseconds} ms after publishing");
         Assert.Equal(0, status.Counters.Rejected);
         Assert.Equal(["s1", "s2"], await _client.StatementIdsAsync(tx));
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 }
 
@@ -191,11 +210,12 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
     public async Task AzuriteKilledAndRestarted_CallsFailWhileDown_NoAcknowledgedMessageIsLost_AndProcessingResumes()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var acknowledged = new List<string>();
         for (var i = 0; i < 20; i++)
         {
             var id = Ids.Message(i);
-            Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit(id, 1))).Outcome);
+            Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Credit(id, 1))).Outcome);
             acknowledged.Add(id);
         }
 
@@ -210,7 +230,7 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
 
         await fixture.StopAzuriteAsync();
         clock.Restart();
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => _client.SubmitAsync(tx, LedgerMessages.Credit("down", 1)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitAsync(tx, LedgerMessages.Credit("down", 1)));
         output.WriteLine($"while down ({clock.ElapsedMilliseconds} ms): {error.GetType().Name}: {error.Message.Split('\n')[0]}");
         await Assert.ThrowsAnyAsync<Exception>(() => _client.GetStatusAsync(tx));
 
@@ -218,16 +238,18 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
         clock.Restart();
 
         // The sender retries the message that failed until storage answers again.
-        var retried = await Eventually.WaitForAsync(() => _client.SubmitAsync(tx, LedgerMessages.Credit("down", 1)), _ => true,
+        var retried = await Eventually.WaitForAsync(() => c.SubmitAsync(tx, LedgerMessages.Credit("down", 1)), _ => true,
             TimeSpan.FromSeconds(60), "the message that failed during the outage is answered after Azurite restarted");
         output.WriteLine($"resumed {clock.ElapsedMilliseconds} ms after the restart: {retried.Outcome}");
         Assert.Contains(retried.Outcome, new[] { SubmitOutcome.Processed, SubmitOutcome.Duplicate });
-        Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit("after", 1))).Outcome);
+        Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Credit("after", 1))).Outcome);
 
         var data = await _client.DataAsync(tx);
         Assert.Equal([.. acknowledged, "down", "after"], data.StatementIds());
         Assert.Equal(22, data.Balance);
         var stored = Assert.IsType<LedgerData>((await _cluster.ReadHeaderAsync(tx))!.Data);
         Assert.Equal([.. acknowledged, "down", "after"], stored.StatementIds());
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 }

@@ -1,6 +1,7 @@
 using OrleansRecovery.Ledger;
 using OrleansRecovery.Testing;
 using OrleansRecovery.Tests.Integration.Support;
+using Xunit.Abstractions;
 
 namespace OrleansRecovery.Tests.Integration;
 
@@ -9,7 +10,7 @@ namespace OrleansRecovery.Tests.Integration;
 /// covering its message (P8), order per sender is kept, and a failed group write loses nothing that was acknowledged.
 /// </summary>
 [Collection(GroupCommitDefinition.Name)]
-public sealed class GroupCommitTests(GroupCommitFixture fixture)
+public sealed class GroupCommitTests(GroupCommitFixture fixture, ITestOutputHelper output)
 {
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
@@ -22,6 +23,7 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture)
         const int senders = 64;
         const int perSender = 10;
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var recovery = recovering ? await _client.BeginRecoveryAsync(tx, "outage") : null;
         var writesBefore = fixture.WritesOf(_cluster.GrainIdOf(tx));
 
@@ -30,7 +32,7 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture)
             var answers = new List<SubmitOutcome>();
             for (var i = 0; i < perSender; i++)
             {
-                answers.Add((await _client.SubmitAsync(tx, LedgerMessages.Credit($"s{sender:D2}-{i:D2}", 1))).Outcome);
+                answers.Add((await c.SubmitAsync(tx, LedgerMessages.Credit($"s{sender:D2}-{i:D2}", 1))).Outcome);
             }
 
             return answers;
@@ -43,7 +45,7 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture)
 
         if (recovery is not null)
         {
-            await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId));
+            await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false);
             await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         }
 
@@ -56,6 +58,8 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture)
             var own = statement.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
             Assert.Equal(Enumerable.Range(0, perSender).Select(i => $"{prefix}{i:D2}"), own);
         }
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     [Fact]
@@ -63,14 +67,15 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture)
     {
         const int senders = 20;
         var tx = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 1));
+        var c = new CheckedClient(_client, output);
+        await c.SubmitAsync(tx, LedgerMessages.Credit("opening", 1));
         fixture.Faults.FailNextWrites(_cluster.GrainIdOf(tx), 2);
 
         var first = await Task.WhenAll(Enumerable.Range(0, senders).Select(async sender =>
         {
             try
             {
-                return (await _client.SubmitAsync(tx, LedgerMessages.Credit($"c{sender:D2}", 1))).Outcome;
+                return (await c.SubmitAsync(tx, LedgerMessages.Credit($"c{sender:D2}", 1))).Outcome;
             }
             catch (Exception ex) when (ex.ToString().Contains("Injected storage failure", StringComparison.Ordinal))
             {
@@ -88,11 +93,13 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture)
         Assert.Subset(afterFailure.ToHashSet(), acknowledged);
         foreach (var sender in failed)
         {
-            Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit($"c{sender:D2}", 1))).Outcome);
+            Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Credit($"c{sender:D2}", 1))).Outcome);
         }
 
         var statement = await _client.StatementIdsAsync(tx);
         Assert.Equal(senders + 1, statement.Count);
         Assert.Equal(statement.Count, statement.Distinct().Count());
+
+        await c.AssertCheckerCleanAsync(tx);
     }
 }

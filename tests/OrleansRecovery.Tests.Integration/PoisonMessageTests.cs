@@ -1,6 +1,7 @@
 using OrleansRecovery.Ledger;
 using OrleansRecovery.Testing;
 using OrleansRecovery.Tests.Integration.Support;
+using Xunit.Abstractions;
 
 namespace OrleansRecovery.Tests.Integration;
 
@@ -10,7 +11,7 @@ namespace OrleansRecovery.Tests.Integration;
 /// durably behind it, the stream keeps flowing for this and other transactions, and an operator can retry or skip it.
 /// </summary>
 [Collection(LedgerClusterDefinition.Name)]
-public sealed class PoisonMessageTests(LedgerClusterFixture fixture)
+public sealed class PoisonMessageTests(LedgerClusterFixture fixture, ITestOutputHelper output)
 {
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
@@ -20,18 +21,19 @@ public sealed class PoisonMessageTests(LedgerClusterFixture fixture)
     {
         var tx = Ids.Transaction();
         var other = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("max", 100));
+        var c = new CheckedClient(_client, output);
+        await c.SubmitAsync(tx, LedgerMessages.Credit("max", 100));
 
-        var held = await _client.SubmitAsync(tx, TestLedgerLogic.Poison("overflow"));
+        var held = await c.SubmitAsync(tx, TestLedgerLogic.Poison("overflow"), expectEffect: false);
 
         Assert.Equal(SubmitOutcome.Queued, held.Outcome);
         Assert.Contains("InvalidOperationException", held.Reason, StringComparison.Ordinal);
 
         // Later messages, through the client and the stream, are admitted durably behind the held one; other transactions flow.
         var publisher = _cluster.CreatePublisher();
-        Assert.Equal(SubmitOutcome.Queued, (await _client.SubmitAsync(tx, LedgerMessages.Debit("d1", 5))).Outcome);
-        await publisher.PublishAsync(tx, LedgerMessages.Debit("d2", 5));
-        await publisher.PublishAsync(other, LedgerMessages.Credit("o1", 7));
+        Assert.Equal(SubmitOutcome.Queued, (await c.SubmitAsync(tx, LedgerMessages.Debit("d1", 5))).Outcome);
+        await c.PublishAsync(publisher, tx, LedgerMessages.Debit("d2", 5));
+        await c.PublishAsync(publisher, other, LedgerMessages.Credit("o1", 7));
         await Eventually.WaitUntilAsync(async () => (await _client.GetStatusAsync(tx)).PendingCount == 2
             && (await _client.StatementIdsAsync(other)).Contains("o1"), LedgerReads.Timeout, "d2 parked and o1 applied");
 
@@ -41,7 +43,7 @@ public sealed class PoisonMessageTests(LedgerClusterFixture fixture)
         Assert.Equal(TransactionMode.Faulted, faulted.Mode);
         Assert.Equal("overflow", faulted.Fault!.Message.MessageId);
         Assert.Contains("cannot apply 'explode'", faulted.Fault.Error, StringComparison.Ordinal);
-        Assert.Equal(SubmitOutcome.Duplicate, (await _client.SubmitAsync(tx, TestLedgerLogic.Poison("overflow"))).Outcome);
+        Assert.Equal(SubmitOutcome.Duplicate, (await c.SubmitAsync(tx, TestLedgerLogic.Poison("overflow"), expectEffect: false)).Outcome);
 
         var retried = await _client.GetTransaction(tx).RetryFaultedAsync();
         Assert.Equal(TransactionMode.Faulted, retried.Mode);
@@ -57,6 +59,9 @@ public sealed class PoisonMessageTests(LedgerClusterFixture fixture)
         var status = await _client.GetStatusAsync(tx);
         Assert.Equal(TransactionMode.Normal, status.Mode);
         Assert.Contains(status.RecentRejections, r => r.MessageId == "overflow" && r.Reason.Contains("known ledger bug", StringComparison.Ordinal));
+
+        // The skipped poison message is recorded as expecting no effect: it must not be applied, everything else exactly once.
+        await c.AssertCheckerCleanAsync(tx, other);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using OrleansRecovery.Ledger;
 using OrleansRecovery.Storage;
 using OrleansRecovery.Testing;
 using OrleansRecovery.Tests.Integration.Support;
+using Xunit.Abstractions;
 
 namespace OrleansRecovery.Tests.Integration;
 
@@ -10,7 +11,7 @@ namespace OrleansRecovery.Tests.Integration;
 /// the sender's retry is applied (not answered Duplicate) and applied once.
 /// </summary>
 [Collection(FaultyStorageDefinition.Name)]
-public sealed class StorageFailureTests(FaultyStorageFixture fixture)
+public sealed class StorageFailureTests(FaultyStorageFixture fixture, ITestOutputHelper output)
 {
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
@@ -20,94 +21,104 @@ public sealed class StorageFailureTests(FaultyStorageFixture fixture)
     public async Task FailedWrite_OfANormalMessage_SurfacesAsAnError_AndTheRetryIsProcessedOnce()
     {
         var tx = Ids.Transaction();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
+        var c = new CheckedClient(_client, output);
+        await c.SubmitAsync(tx, LedgerMessages.Credit("opening", 100));
         _faults.FailNextWrites(_cluster.GrainIdOf(tx), 1);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5)));
         Assert.Contains("Injected storage failure", error.ToString(), StringComparison.Ordinal);
 
         var data = await _client.DataAsync(tx);
         Assert.Equal(["opening"], data.StatementIds());
         Assert.Equal(100, data.Balance);
-        Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
+        Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Credit("c1", 5))).Outcome);
         Assert.Equal(["opening", "c1"], await _client.StatementIdsAsync(tx));
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     [Fact]
     public async Task FailedWrite_OfAParkedMessage_SurfacesAsAnError_AndTheRetryIsQueuedOnce()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
         _faults.FailNextWrites(_cluster.GrainIdOf(tx), 1);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _client.SubmitAsync(tx, LedgerMessages.Credit("p1", 5)));
+        await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitAsync(tx, LedgerMessages.Credit("p1", 5)));
 
         Assert.Equal(0, (await _client.GetStatusAsync(tx)).PendingCount);
-        Assert.Equal(SubmitOutcome.Queued, (await _client.SubmitAsync(tx, LedgerMessages.Credit("p1", 5))).Outcome);
+        Assert.Equal(SubmitOutcome.Queued, (await c.SubmitAsync(tx, LedgerMessages.Credit("p1", 5))).Outcome);
         Assert.Equal(1, (await _client.GetStatusAsync(tx)).PendingCount);
-        await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId));
+        await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false);
         await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         Assert.Equal(["p1"], await _client.StatementIdsAsync(tx));
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     [Fact]
     public async Task FailedWrite_OfTheCompletingRecoveryMessage_LeavesTheTransactionRecovering()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("p1", 5));
+        await c.SubmitAsync(tx, LedgerMessages.Credit("p1", 5));
         _faults.FailNextWrites(_cluster.GrainIdOf(tx), 1);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId)));
+        await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false));
 
         var status = await _client.GetStatusAsync(tx);
         Assert.Equal(TransactionMode.Recovering, status.Mode);
         Assert.Equal(1, status.PendingCount);
         Assert.Empty(await _client.StatementIdsAsync(tx));
-        Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId))).Outcome);
+        Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false)).Outcome);
         await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         Assert.Equal(["p1"], await _client.StatementIdsAsync(tx));
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     [Fact]
     public async Task FailedHeaderWrites_DuringReplay_AreRetried_AndEveryEntryIsAppliedOnceInOrder()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
         var parked = Enumerable.Range(0, 600).Select(i => LedgerMessages.Credit(Ids.Message(i), 1)).ToList();
         foreach (var chunk in parked.Chunk(300))
         {
-            await _client.SubmitBatchAsync(tx, chunk);
+            await c.SubmitBatchAsync(tx, chunk);
         }
 
         // The completion's own header write succeeds; the next 3 header writes (replay steps) fail.
         var headerWrites = 0;
         _faults.FailNextWrites(_cluster.GrainIdOf(tx), 3,
             name => name == StateNames.Header && Interlocked.Increment(ref headerWrites) > 1);
-        Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId))).Outcome);
+        Assert.Equal(SubmitOutcome.Processed, (await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false)).Outcome);
 
         var status = await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         Assert.Equal(0, _faults.Remaining(_cluster.GrainIdOf(tx)));
         Assert.Equal(parked.Select(m => m.MessageId), await _client.StatementIdsAsync(tx));
         Assert.Equal(600, status.Counters.Replayed);
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     [Fact]
     public async Task FailedWrite_OfAStreamEvent_IsRedelivered_AndAppliedOnce()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var publisher = _cluster.CreatePublisher();
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("opening", 1));
+        await c.SubmitAsync(tx, LedgerMessages.Credit("opening", 1));
         _faults.FailNextWrites(_cluster.GrainIdOf(tx), 2);
 
-        await publisher.PublishAsync(tx, LedgerMessages.Credit("s1", 5));
-        await publisher.PublishAsync(tx, LedgerMessages.Credit("s2", 7));
+        await c.PublishAsync(publisher, tx, LedgerMessages.Credit("s1", 5));
+        await c.PublishAsync(publisher, tx, LedgerMessages.Credit("s2", 7));
 
         var status = await Eventually.WaitForAsync(() => _client.GetStatusAsync(tx), s => s.Counters.Processed == 3,
             TimeSpan.FromSeconds(60), "both streamed credits are applied after the injected failures");
         Assert.Equal(0, _faults.Remaining(_cluster.GrainIdOf(tx)));
         Assert.Equal(["opening", "s1", "s2"], await _client.StatementIdsAsync(tx));
         Assert.Equal(0, status.Counters.Rejected);
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     [Fact]
@@ -118,22 +129,24 @@ public sealed class StorageFailureTests(FaultyStorageFixture fixture)
         // entry (NextSequence) that no segment holds. Before f58acb5 that phantom entry shifted the replay position by one
         // and the retried message was applied twice.
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
         TransactionMessage[] batch = [LedgerMessages.Credit("p1", 5), LedgerMessages.Credit("", 1)];
         _faults.FailNextWrites(_cluster.GrainIdOf(tx), 1, name => name.StartsWith("txn-pending-", StringComparison.Ordinal));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _client.GetTransaction(tx).SubmitBatchAsync(batch));
+        await Assert.ThrowsAnyAsync<Exception>(() => c.SubmitBatchAsync(tx, batch));
 
         // The sender saw an error, so it retries the batch.
-        var retry = await _client.GetTransaction(tx).SubmitBatchAsync(batch);
+        var retry = await c.SubmitBatchAsync(tx, batch);
         Assert.Equal([SubmitOutcome.Queued, SubmitOutcome.Rejected], retry.Select(r => r.Outcome));
         Assert.Equal(1, (await _client.GetStatusAsync(tx)).PendingCount);
 
-        await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId));
+        await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false);
         await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         var data = await _client.DataAsync(tx);
         Assert.Equal(["p1"], data.StatementIds());
         Assert.Equal(5, data.Balance);
+        await c.AssertCheckerCleanAsync(tx);
     }
 
     /// <summary>
@@ -144,12 +157,13 @@ public sealed class StorageFailureTests(FaultyStorageFixture fixture)
     public async Task PersistentlyFailingReplayWrites_AreRetriedWithBackoff_AndShownInStatus()
     {
         var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
-        await _client.SubmitAsync(tx, LedgerMessages.Credit("p1", 1));
+        await c.SubmitAsync(tx, LedgerMessages.Credit("p1", 1));
         var headerWrites = 0;
         _faults.FailNextWrites(_cluster.GrainIdOf(tx), int.MaxValue,
             name => name == StateNames.Header && Interlocked.Increment(ref headerWrites) > 1);
-        await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId));
+        await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false);
         var before = _faults.Thrown;
         var started = System.Diagnostics.Stopwatch.StartNew();
 
@@ -172,5 +186,6 @@ public sealed class StorageFailureTests(FaultyStorageFixture fixture)
         var healthy = await _client.GetStatusAsync(tx);
         Assert.Equal(0, healthy.ReplayFailures);
         Assert.Null(healthy.LastReplayError);
+        await c.AssertCheckerCleanAsync(tx);
     }
 }
