@@ -16,6 +16,7 @@ public sealed class SiloFailureTests(CrashClusterFixture fixture, ITestOutputHel
     private static readonly TimeSpan FailoverTimeout = TimeSpan.FromSeconds(60);
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
+    private readonly CheckedClient _checked = new(fixture.Client, output);
 
     public Task InitializeAsync() => _cluster.EnsureSiloCountAsync(2);
 
@@ -28,10 +29,10 @@ public sealed class SiloFailureTests(CrashClusterFixture fixture, ITestOutputHel
         var tx = Ids.Transaction();
         var recovery = await _client.BeginRecoveryAsync(tx, "outage");
         var parked = Enumerable.Range(0, count).Select(i => LedgerMessages.Credit(Ids.Message(i), 1)).ToList();
-        Assert.All(await _client.SubmitBatchAsync(tx, parked[..40]), r => Assert.Equal(SubmitOutcome.Queued, r.Outcome));
+        Assert.All(await _checked.SubmitBatchAsync(tx, parked[..40]), r => Assert.Equal(SubmitOutcome.Queued, r.Outcome));
         foreach (var message in parked[40..])
         {
-            Assert.Equal(SubmitOutcome.Queued, (await _client.SubmitAsync(tx, message)).Outcome);
+            Assert.Equal(SubmitOutcome.Queued, (await _checked.SubmitAsync(tx, message)).Outcome);
         }
 
         var killed = await _cluster.KillHostAsync(tx);
@@ -47,10 +48,11 @@ public sealed class SiloFailureTests(CrashClusterFixture fixture, ITestOutputHel
         Assert.NotNull(host);
         Assert.NotEqual(killed.SiloAddress, host.SiloAddress);
 
-        var done = await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId));
+        var done = await _checked.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false);
         Assert.Equal(SubmitOutcome.Processed, done.Outcome);
         var final = await _cluster.WaitForReplayAsync(tx, FailoverTimeout);
         Assert.Equal(parked.Select(m => m.MessageId), await _client.StatementIdsAsync(tx));
+        await _checked.AssertCheckerCleanAsync(tx);
         Assert.Equal(count, final.Counters.Replayed);
     }
 
@@ -63,10 +65,10 @@ public sealed class SiloFailureTests(CrashClusterFixture fixture, ITestOutputHel
         var parked = Enumerable.Range(0, count).Select(i => LedgerMessages.Credit(Ids.Message(i), i + 1)).ToList();
         foreach (var chunk in parked.Chunk(100))
         {
-            Assert.All(await _client.SubmitBatchAsync(tx, chunk), r => Assert.Equal(SubmitOutcome.Queued, r.Outcome));
+            Assert.All(await _checked.SubmitBatchAsync(tx, chunk), r => Assert.Equal(SubmitOutcome.Queued, r.Outcome));
         }
 
-        Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId))).Outcome);
+        Assert.Equal(SubmitOutcome.Processed, (await _checked.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false)).Outcome);
         var midway = await Eventually.WaitForAsync(() => _client.GetStatusAsync(tx),
             s => s.PendingCount is > 0 and < count - (2 * CrashClusterFixture.ReplayBatchSize), LedgerReads.Timeout,
             "the replay has started");
@@ -98,5 +100,6 @@ public sealed class SiloFailureTests(CrashClusterFixture fixture, ITestOutputHel
         Assert.Equal(0, status.PendingCount);
         Assert.Equal(count, status.Counters.Replayed);
         Assert.Equal(parked.Select(m => m.MessageId), await _client.StatementIdsAsync(tx));
+        await _checked.AssertCheckerCleanAsync(tx);
     }
 }
