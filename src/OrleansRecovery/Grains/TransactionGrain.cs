@@ -239,9 +239,11 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         var offset = 0;
         foreach (var submission in group)
         {
-            var answers = transition.Results.Skip(offset).Take(submission.Messages.Count).ToArray();
+            // Indexed slice: Skip(offset) would walk the list from its start for every submission of a large group.
+            var answers = new SubmitResult[submission.Messages.Count];
             for (var i = 0; i < answers.Length; i++)
             {
+                answers[i] = transition.Results[offset + i];
                 _metrics.Answered(answers[i], submission.Messages[i]?.Kind);
                 if (answers[i].Outcome == SubmitOutcome.Rejected)
                 {
