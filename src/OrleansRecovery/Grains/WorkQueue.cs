@@ -21,9 +21,6 @@ internal sealed class WorkQueue
         _maxGroupMessages = maxGroupMessages;
     }
 
-    /// <summary>Submissions waiting plus the group in flight (for metrics and tests).</summary>
-    public int Waiting => _items.Count;
-
     /// <summary>Queues messages; completes with their answers after the write that covers them.</summary>
     public Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<TransactionMessage?> messages)
     {

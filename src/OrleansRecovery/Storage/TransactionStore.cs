@@ -20,9 +20,6 @@ internal sealed class TransactionStore
         _grainId = grainId;
     }
 
-    /// <summary>Records written since activation (header and segments; clears excluded).</summary>
-    public long RecordsWritten { get; private set; }
-
     /// <summary>
     /// Reads the header, then the segments from the header's first segment until the first missing one, and rebuilds the state.
     /// </summary>
@@ -65,7 +62,6 @@ internal sealed class TransactionStore
             var header = new GrainState<TransactionHeaderRecord>(TransactionRecords.ToHeader(state), _headerETag);
             await _storage.WriteStateAsync(StateNames.Header, _grainId, header, cancellationToken).ConfigureAwait(false);
             _headerETag = header.ETag;
-            RecordsWritten++;
         }
 
         foreach (var index in writes.Segments)
@@ -74,7 +70,6 @@ internal sealed class TransactionStore
             var segment = new GrainState<PendingSegmentRecord>(TransactionRecords.ToSegment(state, index), eTag);
             await _storage.WriteStateAsync(StateNames.Segment(index), _grainId, segment, cancellationToken).ConfigureAwait(false);
             _segmentETags[index] = segment.ETag;
-            RecordsWritten++;
         }
     }
 
