@@ -22,6 +22,12 @@ internal sealed class RegistryReporter
     private DateTimeOffset _lastAt;
     private bool _registered;
 
+    /// <summary>
+    /// True when the registry holds an older picture than the last state offered: the report was skipped by the rate limit or
+    /// failed. The grain catches up after one <see cref="TransactionRecoveryOptions.RegistryReportInterval"/>.
+    /// </summary>
+    public bool Behind { get; private set; }
+
     public RegistryReporter(IGrainFactory grains, string transactionId, TransactionRecoveryOptions options, ILogger logger)
     {
         _grains = grains;
@@ -68,6 +74,7 @@ internal sealed class RegistryReporter
                     _last = null;
                 }
 
+                Behind = false;
                 return;
             }
 
@@ -75,6 +82,7 @@ internal sealed class RegistryReporter
                 || _last.FaultMessageId != entry.FaultMessageId || _last.Stuck != entry.Stuck;
             if (!force && !changed && now - _lastAt < _options.RegistryReportInterval)
             {
+                Behind = Behind || _last is not { } last || last.PendingCount != entry.PendingCount || last.OldestPendingSince != entry.OldestPendingSince;
                 return;
             }
 
@@ -82,12 +90,14 @@ internal sealed class RegistryReporter
             _registered = true;
             _last = entry;
             _lastAt = now;
+            Behind = false;
         }
         catch (Exception ex)
         {
             // The next report retries; the transaction's own state is already durable.
             _last = null;
             _registered = true;
+            Behind = true;
             Log.RegistryReportFailed(_logger, ex, _transactionId);
         }
     }

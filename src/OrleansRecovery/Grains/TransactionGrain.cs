@@ -45,6 +45,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private TransactionState? _state;
     private IGrainTimer? _replayTimer;
     private IGrainTimer? _faultRetryTimer;
+    private IGrainTimer? _registryCatchUpTimer;
     private bool _watchdogSet;
     private int _replayFailures;
     private string? _lastReplayError;
@@ -95,7 +96,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         {
             var now = _time.GetUtcNow();
             _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
-            await _reporter.ReportAsync(state, now, force: true);
+            await ReportToRegistryAsync(state, now, force: true);
         }
     }
 
@@ -224,7 +225,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             }
 
             _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
-            await _reporter!.ReportAsync(state, now);
+            await ReportToRegistryAsync(state, now);
             await SetWatchdogAsync(state.NeedsWatchdog);
             return true;
         });
@@ -366,7 +367,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             var now = _time.GetUtcNow();
             _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
             await SetWatchdogAsync(_state.NeedsWatchdog);
-            await _reporter!.ReportAsync(_state, now);
+            await ReportToRegistryAsync(_state, now);
         }
     }
 
@@ -398,6 +399,31 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             }),
             this,
             new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Tells the registry about <paramref name="state"/>. A report skipped by the rate limit (<see cref="TransactionRecoveryOptions.RegistryReportInterval"/>)
+    /// or lost to an error is caught up by a one-shot timer, so the registry converges within one interval even when no further
+    /// message arrives (an operator must not see a stale pending depth forever).
+    /// </summary>
+    private async Task ReportToRegistryAsync(TransactionState state, DateTimeOffset now, bool force = false)
+    {
+        await _reporter!.ReportAsync(state, now, force);
+        if (_reporter.Behind && _registryCatchUpTimer is null)
+        {
+            _registryCatchUpTimer = this.RegisterGrainTimer(
+                static async (grain, _) =>
+                {
+                    grain._registryCatchUpTimer?.Dispose();
+                    grain._registryCatchUpTimer = null;
+                    if (grain._state is { } current)
+                    {
+                        await grain.ReportToRegistryAsync(current, grain._time.GetUtcNow());
+                    }
+                },
+                this,
+                new GrainTimerCreationOptions(_options.RegistryReportInterval, Timeout.InfiniteTimeSpan));
+        }
     }
 
     private void StartReplay() =>
