@@ -10,11 +10,13 @@ using OrleansRecovery.Silo;
 try
 {
     var profile = SiloHostBuilder.ResolveProfile(args);
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+    var configDirectory = SiloHostBuilder.ResolveConfigDirectoryArgument(args);
+    // A web host when Web:Enabled (Orleans Dashboard + admin page), else a plain generic host.
+    var builder = SiloHostBuilder.CreateBuilder(profile, configDirectory, args);
     // The default host logs to the console; Configure picks the format Logging:Format names (Simple or Json) and adds the metrics endpoint.
-    var settings = SiloHostBuilder.Configure(builder, profile, SiloHostBuilder.ResolveConfigDirectoryArgument(args), args);
+    var settings = SiloHostBuilder.Configure(builder, profile, configDirectory, args);
 
-    using var host = builder.Build();
+    using var host = SiloHostBuilder.Build(builder, settings);
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansRecovery.Silo");
 
     // Fail here, with every bad setting named, rather than halfway through the silo's start.
@@ -28,6 +30,8 @@ try
         settings.Messaging.MaxMessageBodySize, settings.Messaging.MaxMessageHeaderSize);
     SiloLog.Observability(logger, settings.Observability.LogFormat,
         settings.Observability.PrometheusEnabled ? settings.Observability.PrometheusEndpoint : "off");
+    SiloLog.Web(logger, settings.Web.Enabled ? $"{settings.Web.Url}{settings.Web.AdminPath}/" : "off",
+        settings.Web.Enabled ? $"{settings.Web.Url}{settings.Web.DashboardPath}/" : "off");
     host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         SiloLog.Started(logger, settings.ClusterId, settings.GatewayPort));
 

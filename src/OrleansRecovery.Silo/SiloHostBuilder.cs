@@ -2,12 +2,17 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
+using OrleansRecovery.Admin;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 
@@ -249,6 +254,7 @@ public static partial class SiloHostBuilder
         var messaging = SiloMessagingLimits.Load(configuration, engine, failures);
         var tls = SiloTlsSettings.Load(configuration, failures, environment, configDirectory);
         var observability = SiloObservabilitySettings.Load(configuration, failures);
+        var web = SiloWebSettings.Load(configuration, failures);
         if (failures.Count > 0)
         {
             tls?.Certificate.Dispose();
@@ -260,6 +266,7 @@ public static partial class SiloHostBuilder
             Messaging = messaging,
             Tls = tls,
             Observability = observability,
+            Web = web,
             Profile = profile,
             ConfigDirectory = configDirectory,
             ClusterId = clusterId,
@@ -279,7 +286,11 @@ public static partial class SiloHostBuilder
     /// the engine with <see cref="LedgerLogic"/> per <c>OrleansRecovery</c> (validated again when the host starts).
     /// </summary>
     /// <exception cref="SiloConfigurationException">A setting is invalid; the message names it.</exception>
-    public static SiloSettings Configure(HostApplicationBuilder builder, string profile, string? configDirectory = null,
+    /// <remarks>
+    /// With <c>Web:Enabled</c> the builder must be a <see cref="WebApplicationBuilder"/> (see <see cref="CreateBuilder"/>): the silo then
+    /// also registers the Orleans Dashboard and listens on <c>Web:Host</c>/<c>Web:Port</c>; <see cref="Build"/> maps the pages.
+    /// </remarks>
+    public static SiloSettings Configure(IHostApplicationBuilder builder, string profile, string? configDirectory = null,
         IReadOnlyList<string>? args = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -288,6 +299,18 @@ public static partial class SiloHostBuilder
         var settings = Validate(builder.Configuration, profile, dir);
         var configuration = builder.Configuration;
         settings.Observability.ApplyTo(builder);
+        if (settings.Web.Enabled)
+        {
+            if (builder is not WebApplicationBuilder web)
+            {
+                settings.Tls?.Certificate.Dispose();
+                throw new SiloConfigurationException(
+                    $"{SiloWebSettings.Section}:Enabled is true, but the silo is being built on a host without a web server; " +
+                    $"create the builder with {nameof(SiloHostBuilder)}.{nameof(CreateBuilder)} or set {SiloWebSettings.Section}:Enabled=false.");
+            }
+
+            web.WebHost.UseUrls(settings.Web.Url);
+        }
 
         builder.UseOrleans(silo =>
         {
@@ -322,6 +345,11 @@ public static partial class SiloHostBuilder
             silo.Services.AddSingleton<IValidateOptions<SiloMessagingOptions>, SiloMessagingLimitsValidator>();
             silo.Services.AddOptions<SiloMessagingOptions>().ValidateOnStart();
             settings.Tls?.ApplyTo(silo);
+            if (settings.Web.Enabled)
+            {
+                // Grain call statistics for the dashboard; it is served by the same web host as the admin page (see Build).
+                silo.AddDashboard();
+            }
 
             var azureSection = configuration.GetSection(TransactionAzureStorageOptions.SectionName);
             silo.UseTransactionRecoveryAzureStorage(settings.ConnectionString, o => azureSection.Bind(o));
@@ -329,6 +357,59 @@ public static partial class SiloHostBuilder
         });
 
         return settings;
+    }
+
+    /// <summary>
+    /// The host builder the profile asks for: a <see cref="WebApplicationBuilder"/> when <c>Web:Enabled</c> is true (dashboard and
+    /// admin page), else a plain <see cref="HostApplicationBuilder"/>. Only <c>Web:Enabled</c> is read here; <see cref="Configure"/>
+    /// reads and validates everything.
+    /// </summary>
+    /// <param name="profile">The profile (see <see cref="ResolveProfile"/>).</param>
+    /// <param name="configDirectory">The configuration directory, or null to search for it.</param>
+    /// <param name="args">The command line (also layered over the profile).</param>
+    /// <exception cref="SiloConfigurationException">The profile or directory does not exist, or Web:Enabled is not a boolean.</exception>
+    public static IHostApplicationBuilder CreateBuilder(string profile, string? configDirectory = null, IReadOnlyList<string>? args = null)
+    {
+        var dir = FindConfigDirectory(configDirectory);
+        var raw = LoadConfiguration(dir, profile, args)[$"{SiloWebSettings.Section}:Enabled"];
+        var web = false;
+        if (!string.IsNullOrWhiteSpace(raw) && !bool.TryParse(raw, out web))
+        {
+            throw new SiloConfigurationException($"{SiloWebSettings.Section}:Enabled is '{raw}'; it must be true or false.");
+        }
+
+        string[] commandLine = [.. args ?? []];
+        return web
+            ? WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = commandLine });
+    }
+
+    /// <summary>
+    /// Builds the host configured by <see cref="Configure"/>; on a web host, maps the Orleans Dashboard at <c>Web:DashboardPath</c>,
+    /// the admin page at <c>Web:AdminPath</c>, and <c>/</c> to the admin page.
+    /// </summary>
+    public static IHost Build(IHostApplicationBuilder builder, SiloSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        switch (builder)
+        {
+            case WebApplicationBuilder web:
+                var app = web.Build();
+                app.MapOrleansDashboard(routePrefix: settings.Web.DashboardPath);
+                app.MapTransactionRecoveryAdmin(settings.Web.AdminPath, o =>
+                {
+                    o.DashboardUrl = settings.Web.DashboardPath + "/";
+                    o.RefreshInterval = settings.Web.RefreshInterval;
+                });
+                var admin = settings.Web.AdminPath + "/";
+                app.MapGet("/", () => Results.Redirect(admin));
+                return app;
+            case HostApplicationBuilder host:
+                return host.Build();
+            default:
+                throw new ArgumentException($"{builder.GetType().Name} is neither a WebApplicationBuilder nor a HostApplicationBuilder.", nameof(builder));
+        }
     }
 
     /// <summary>The storage account and endpoints of a connection string, without its key (for logs).</summary>

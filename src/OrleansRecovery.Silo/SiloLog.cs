@@ -26,6 +26,9 @@ internal static partial class SiloLog
     [LoggerMessage(9005, LogLevel.Information, "Observability: console logs {LogFormat}, Prometheus metrics endpoint {MetricsEndpoint}")]
     public static partial void Observability(ILogger logger, SiloLogFormat logFormat, string metricsEndpoint);
 
+    [LoggerMessage(9006, LogLevel.Information, "Web: admin page {AdminUrl}, Orleans Dashboard {DashboardUrl}")]
+    public static partial void Web(ILogger logger, string adminUrl, string dashboardUrl);
+
     [LoggerMessage(9003, LogLevel.Information, "OrleansRecovery silo started: cluster {ClusterId}, clients connect to gateway port {GatewayPort}")]
     public static partial void Started(ILogger logger, string clusterId, int gatewayPort);
 }

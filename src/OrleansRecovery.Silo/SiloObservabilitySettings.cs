@@ -116,7 +116,7 @@ public sealed class SiloObservabilitySettings
     /// Sets the console logger's formatter (<c>simple</c> or <c>json</c>) and, when enabled, adds the OpenTelemetry metrics with the
     /// Prometheus endpoint.
     /// </summary>
-    public void ApplyTo(HostApplicationBuilder builder)
+    public void ApplyTo(IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         // The console logger itself comes with the host's defaults (Host.CreateApplicationBuilder); this picks its formatter,

@@ -70,6 +70,9 @@ public sealed class SiloSettings
     /// <summary><c>Logging:Format</c> and <c>Observability:Metrics:Prometheus:*</c>: console log format and the metrics endpoint.</summary>
     public SiloObservabilitySettings Observability { get; init; } = new();
 
+    /// <summary><c>Web:*</c>: the web host serving the Orleans Dashboard and the admin page (off unless enabled).</summary>
+    public SiloWebSettings Web { get; init; } = new();
+
     /// <summary><c>Storage:ConnectionString</c>: the Azure Storage account (or Azurite) for state, streams, reminders and membership.</summary>
     public required string ConnectionString { get; init; }
 }

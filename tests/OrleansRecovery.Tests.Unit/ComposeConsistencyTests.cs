@@ -133,7 +133,8 @@ public sealed class ComposeConsistencyTests
         }
 
         var dockerfile = File.ReadAllText(Path.Combine(Root, "src/OrleansRecovery.Silo/Dockerfile"));
-        Assert.Matches($"(?m)^EXPOSE {siloPort} {gatewayPort}\\s*$", dockerfile);
+        var webPort = ComposeProfile().GetProperty("Web").GetProperty("Port").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Matches($"(?m)^EXPOSE {siloPort} {gatewayPort} {webPort}\\s*$", dockerfile);
         var hostnames = Silos().Select(s => Scalar(s.Service, "hostname")).ToList();
         Assert.Equal(hostnames.Count, hostnames.Distinct().Count());
     }

@@ -100,10 +100,11 @@ public sealed class SiloConfigTests
     [MemberData(nameof(Profiles))]
     public void Profile_WiresAHost_WhoseOptionsResolve_WithoutStartingASilo(string profile)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // The host the silo's Program builds: a web host where the profile enables Web (compose), a plain one elsewhere.
+        var builder = SiloHostBuilder.CreateBuilder(profile, SiloConfigFiles.ConfigDirectory, ArgsFor(profile));
 
         var settings = SiloHostBuilder.Configure(builder, profile, SiloConfigFiles.ConfigDirectory, ArgsFor(profile));
-        using var host = builder.Build();
+        using var host = SiloHostBuilder.Build(builder, settings);
 
         var engine = host.Services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value;
         var cluster = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansRecovery.Client;
+
+namespace OrleansRecovery.Admin;
+
+/// <summary>The page's JSON endpoints: thin reads of the recovery registry and of one transaction grain.</summary>
+internal static class AdminApi
+{
+    /// <summary>camelCase, enums by name: what the page's script reads.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private static readonly string[] Filters = ["all", "recovering", "faulted", "stuck"];
+
+    /// <summary><c>api/transactions?state=…</c>: the registry's entries, oldest first.</summary>
+    public static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, string? state, int limit)
+    {
+        var filter = string.IsNullOrWhiteSpace(state) ? "all" : state.Trim().ToLowerInvariant();
+        var query = filter switch
+        {
+            "all" => new RegistryQuery { Limit = limit + 1 },
+            "recovering" => new RegistryQuery { Mode = TransactionMode.Recovering, Limit = limit + 1 },
+            "faulted" => new RegistryQuery { Mode = TransactionMode.Faulted, Limit = limit + 1 },
+            "stuck" => new RegistryQuery { StuckOnly = true, Limit = limit + 1 },
+            _ => null,
+        };
+        if (query is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"state '{state}' is not a filter; use one of: {string.Join(", ", Filters)}.");
+        }
+
+        try
+        {
+            var entries = await grains.ListTransactionsAsync(query).WaitAsync(context.RequestAborted);
+            var shown = entries.Count > limit ? entries.Take(limit).ToList() : entries;
+            return Results.Json(new AdminListView(Now(context), filter, shown, entries.Count > limit), Json);
+        }
+        catch (Exception ex) when (IsClusterTrouble(ex))
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"The recovery registry did not answer: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary><c>api/transaction?id=…</c>: one transaction's status and data.</summary>
+    public static async Task<IResult> DetailAsync(HttpContext context, IGrainFactory grains, string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "id is missing: ask for api/transaction?id=TRANSACTION.");
+        }
+
+        if (TransactionIds.Problem(id) is { } problem)
+        {
+            // Never activate a grain under a key the engine refuses: the answer names what is wrong with it instead.
+            return Problem(StatusCodes.Status400BadRequest, problem);
+        }
+
+        try
+        {
+            var grain = grains.GetTransaction(id);
+            var status = await grain.GetStatusAsync().WaitAsync(context.RequestAborted);
+            var data = await grain.GetDataAsync().WaitAsync(context.RequestAborted);
+            var (json, error) = ToJson(data);
+            return Results.Json(new AdminTransactionView(Now(context), status, json, data?.GetType().FullName, error), Json);
+        }
+        catch (Exception ex) when (IsClusterTrouble(ex))
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"Transaction '{id}' did not answer: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static (JsonElement? Json, string? Error) ToJson(object? data)
+    {
+        if (data is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (JsonSerializer.SerializeToElement(data, data.GetType(), Json), null);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            // The application's type is its own business; show why it cannot be shown rather than failing the whole page.
+            return (null, $"{data.GetType().FullName} cannot be shown as JSON: {ex.Message}");
+        }
+    }
+
+    private static bool IsClusterTrouble(Exception ex) => ex is OrleansException or TimeoutException;
+
+    private static DateTimeOffset Now(HttpContext context) =>
+        (context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace OrleansRecovery.Admin;
+
+/// <summary>What the page needs to know before its first request: where the dashboard is and how often to refresh.</summary>
+/// <param name="DashboardUrl">The Orleans Dashboard's address, or null.</param>
+/// <param name="RefreshMilliseconds">How often the page asks again.</param>
+internal sealed record AdminSettingsView(string? DashboardUrl, int RefreshMilliseconds);
+
+/// <summary>One answer of <c>api/transactions</c>: the registry's entries and the server's clock, so ages do not depend on the browser's.</summary>
+/// <param name="Now">The server's time when the registry answered.</param>
+/// <param name="Filter">The filter applied (<c>all</c>, <c>recovering</c>, <c>faulted</c> or <c>stuck</c>).</param>
+/// <param name="Entries">Oldest first.</param>
+/// <param name="Truncated">True when there were more entries than the page shows.</param>
+internal sealed record AdminListView(DateTimeOffset Now, string Filter, IReadOnlyList<RegistryEntry> Entries, bool Truncated);
+
+/// <summary>One answer of <c>api/transaction</c>: the grain's own status and its application data as JSON.</summary>
+/// <param name="Now">The server's time when the grain answered.</param>
+/// <param name="Status">Mode, recovery, fault, pending depth and age, counters, recent rejections.</param>
+/// <param name="Data">The application's data as JSON, or null before any (or when it cannot be shown as JSON).</param>
+/// <param name="DataType">The data's .NET type name, or null.</param>
+/// <param name="DataError">Why the data cannot be shown, or null.</param>
+internal sealed record AdminTransactionView(DateTimeOffset Now, TransactionStatus Status, JsonElement? Data, string? DataType, string? DataError);

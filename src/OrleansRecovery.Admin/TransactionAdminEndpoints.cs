@@ -1,0 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace OrleansRecovery.Admin;
+
+/// <summary>
+/// Maps the admin page into an ASP.NET Core host whose services hold an Orleans <see cref="IGrainFactory"/> (a silo's web host,
+/// or a front-end with an Orleans client). The page is read-only: it lists what the recovery registry holds (recovering, faulted,
+/// stuck and still-replaying transactions, with pending depth and age) and shows one transaction's status and data. Operator
+/// actions (begin recovery, retry or skip a faulted message) stay in <c>recoveryctl</c>.
+/// </summary>
+/// <remarks>
+/// The endpoints have no authentication of their own. Bind the web host to loopback or an operators' network, or require
+/// authorization on the returned group (<c>.RequireAuthorization()</c>) as with any ASP.NET Core endpoint.
+/// </remarks>
+public static class TransactionAdminEndpoints
+{
+    /// <summary>The default route prefix.</summary>
+    public const string DefaultRoutePrefix = "/admin";
+
+    /// <summary>
+    /// Maps the page under <paramref name="routePrefix"/>: <c>{prefix}/</c> (the page), <c>{prefix}/api/settings</c>,
+    /// <c>{prefix}/api/transactions?state=all|recovering|faulted|stuck</c> and <c>{prefix}/api/transaction?id=ID</c> (JSON).
+    /// </summary>
+    /// <param name="endpoints">The application or a route group.</param>
+    /// <param name="routePrefix">Where the page lives; default <c>/admin</c>.</param>
+    /// <param name="configure">Options, e.g. the dashboard link and the refresh interval.</param>
+    /// <returns>The route group, to add authorization or other conventions.</returns>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public static RouteGroupBuilder MapTransactionRecoveryAdmin(this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string routePrefix = DefaultRoutePrefix, Action<TransactionAdminOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(routePrefix);
+        var options = new TransactionAdminOptions();
+        configure?.Invoke(options);
+        options.Validate();
+
+        var group = endpoints.MapGroup(routePrefix);
+        // The page's own links are relative ("admin.js", "api/…"), so it must be addressed with a trailing slash.
+        group.MapGet("/", (HttpContext context) => context.Request.Path.Value?.EndsWith('/') == false
+            ? Results.Redirect($"{context.Request.PathBase}{context.Request.Path}/{context.Request.QueryString}")
+            : AdminAssets.Serve("index.html"));
+        group.MapGet("/index.html", () => AdminAssets.Serve("index.html"));
+        group.MapGet("/admin.js", () => AdminAssets.Serve("admin.js"));
+        group.MapGet("/admin.css", () => AdminAssets.Serve("admin.css"));
+
+        var settings = new AdminSettingsView(options.DashboardUrl, (int)options.RefreshInterval.TotalMilliseconds);
+        group.MapGet("/api/settings", () => Results.Json(settings, AdminApi.Json));
+        group.MapGet("/api/transactions", (HttpContext context, IGrainFactory grains, string? state) =>
+            AdminApi.ListAsync(context, grains, state, options.MaxEntries));
+        group.MapGet("/api/transaction", (HttpContext context, IGrainFactory grains, string? id) =>
+            AdminApi.DetailAsync(context, grains, id));
+        return group;
+    }
+}

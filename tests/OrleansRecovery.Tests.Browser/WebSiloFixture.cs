@@ -1,0 +1,122 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Playwright;
+using OrleansRecovery.Silo;
+using OrleansRecovery.Testing;
+
+namespace OrleansRecovery.Tests.Browser;
+
+/// <summary>
+/// One silo started through the real host code (<see cref="SiloHostBuilder"/>, profile <c>local</c>, <c>Web:Enabled</c>) on its
+/// own in-memory Azurite and free loopback ports, and one headless Chromium driven by Playwright. The registry reports every
+/// 200 ms and the page refreshes every 300 ms, so what the tests wait for shows up quickly.
+/// </summary>
+public sealed class WebSiloFixture : IAsyncLifetime
+{
+    /// <summary>Where the browser is looked for unless <see cref="ChromiumVariable"/> names another.</summary>
+    public const string DefaultChromium = "/usr/bin/chromium";
+
+    /// <summary>The environment variable naming a Chromium (or Chrome) executable.</summary>
+    public const string ChromiumVariable = "ORLEANSRECOVERY_CHROMIUM";
+
+    private AzuriteInstance? _azurite;
+    private IHost? _silo;
+    private IPlaywright? _playwright;
+
+    /// <summary>The web host's address, e.g. <c>http://127.0.0.1:PORT</c>.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The silo's grain factory.</summary>
+    public IGrainFactory Grains => _silo!.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The browser every test opens its pages in.</summary>
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } named ? named : DefaultChromium;
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException(
+                $"No Chromium at '{chromium}'. scripts/test.sh installs Debian's chromium package; or set {ChromiumVariable} to a Chromium executable.");
+        }
+
+        _azurite = await AzuriteInstance.StartAsync();
+        var ports = LoopbackPorts.Free(3);
+        string[] args =
+        [
+            $"--Storage:ConnectionString={_azurite.ConnectionString}",
+            $"--Orleans:SiloPort={ports[0]}",
+            $"--Orleans:GatewayPort={ports[1]}",
+            "--Web:Enabled=true",
+            $"--Web:Port={ports[2]}",
+            "--Web:RefreshInterval=00:00:00.300",
+            "--OrleansRecovery:RegistryReportInterval=00:00:00.200",
+        ];
+        var builder = SiloHostBuilder.CreateBuilder("local", ConfigDirectory(), args);
+        var settings = SiloHostBuilder.Configure(builder, "local", ConfigDirectory(), args);
+        _silo = SiloHostBuilder.Build(builder, settings);
+        using (var start = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await _silo.StartAsync(start.Token);
+        }
+
+        BaseUrl = settings.Web.Url;
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            // This machine's network is closed: without these, Chromium keeps trying to reach Google's services.
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+        Assertions.SetDefaultExpectTimeout(20_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_silo is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _silo.StopAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped as far as it could; the process ends with the test run.
+            }
+
+            _silo.Dispose();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    private static string ConfigDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "silo-config", "appsettings.json")))
+            {
+                return Path.Combine(dir.FullName, "silo-config");
+            }
+        }
+
+        throw new DirectoryNotFoundException("silo-config/ not found above " + AppContext.BaseDirectory);
+    }
+}
