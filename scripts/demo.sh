@@ -9,6 +9,7 @@
 #   ORLEANSRECOVERY_AZURITE_PORTS "blob queue table" ports of an Azurite to reuse or start (default: 10000 10001 10002 if
 #                                 all reachable, else three free ports)
 #   ORLEANSRECOVERY_DEMO_TIMEOUT  seconds to wait for the silo's gateway (default 90)
+#   ORLEANSRECOVERY_DEMO_KEEP=1   keep the silo running after the demo (admin page and Orleans Dashboard) until Ctrl-C
 # Extra arguments are passed to the demo client (e.g. --accounts 10).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -113,16 +114,19 @@ if port_open "$SILO_PORT" || port_open "$GATEWAY_PORT"; then
   pick_port; SILO_PORT=$PORT; pick_port; GATEWAY_PORT=$PORT
 fi
 PORT_ARGS=(--Orleans:SiloPort="$SILO_PORT" --Orleans:GatewayPort="$GATEWAY_PORT")
-say "starting the silo (profile local, gateway port $GATEWAY_PORT); log: $WORK/silo.log"
+# The silo's web host (admin page, Orleans Dashboard) on 8080 unless taken.
+WEB_PORT=8080
+if port_open "$WEB_PORT"; then pick_port; WEB_PORT=$PORT; fi
+say "starting the silo (profile local, gateway port $GATEWAY_PORT, admin page http://127.0.0.1:$WEB_PORT/admin/); log: $WORK/silo.log"
 ORLEANSRECOVERY_PROFILE=local dotnet src/OrleansRecovery.Silo/bin/Release/net10.0/OrleansRecovery.Silo.dll --profile local "${PORT_ARGS[@]}" \
-  >"$WORK/silo.log" 2>&1 &
+  --Web:Enabled=true --Web:Port="$WEB_PORT" >"$WORK/silo.log" 2>&1 &
 SILO_PID=$!
 if ! wait_ports "$TIMEOUT" "$SILO_PID" "$GATEWAY_PORT"; then
   say "the silo did not open its gateway within ${TIMEOUT} s (or exited); its log:"
   tail -n 40 "$WORK/silo.log" >&2
   exit 2
 fi
-grep -E 'OrleansRecovery.Silo\[900[13]\]' "$WORK/silo.log" | sed 's/^/[silo] /' || true
+grep -E 'OrleansRecovery.Silo\[900[136]\]' "$WORK/silo.log" | sed 's/^/[silo] /' || true
 
 # 4. The demo; its exit code is ours.
 set +e
@@ -132,5 +136,9 @@ set -e
 if (( DEMO_RC != 0 )); then
   say "the demo failed (exit $DEMO_RC); last silo log lines:"
   tail -n 20 "$WORK/silo.log" >&2
+fi
+if [[ "${ORLEANSRECOVERY_DEMO_KEEP:-0}" == 1 ]]; then
+  say "the silo keeps running: admin page http://127.0.0.1:$WEB_PORT/admin/, Orleans Dashboard http://127.0.0.1:$WEB_PORT/dashboard/; Ctrl-C stops it"
+  wait "$SILO_PID" || true
 fi
 exit "$DEMO_RC"

@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +11,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
-using OrleansRecovery.Admin;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 
@@ -396,14 +394,7 @@ public static partial class SiloHostBuilder
         {
             case WebApplicationBuilder web:
                 var app = web.Build();
-                app.MapOrleansDashboard(routePrefix: settings.Web.DashboardPath);
-                app.MapTransactionRecoveryAdmin(settings.Web.AdminPath, o =>
-                {
-                    o.DashboardUrl = settings.Web.DashboardPath + "/";
-                    o.RefreshInterval = settings.Web.RefreshInterval;
-                });
-                var admin = settings.Web.AdminPath + "/";
-                app.MapGet("/", () => Results.Redirect(admin));
+                app.MapOperatorPages(settings.Web);
                 return app;
             case HostApplicationBuilder host:
                 return host.Build();

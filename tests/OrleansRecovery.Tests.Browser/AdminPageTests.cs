@@ -107,6 +107,24 @@ public sealed class AdminPageTests(WebSiloFixture silo, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task OperatorWebHost_ServesTheSamePages_AsAClientOfTheCluster()
+    {
+        const string account = "browser-account-ops";
+        var page = await OpenAdminAsync(baseUrl: silo.OperatorUrl);
+        await silo.Grains.BeginRecoveryAsync(account, "seen from the operators' host");
+
+        var row = page.Locator($"#transactions tbody tr[data-transaction-id=\"{account}\"]");
+        await Expect(row.Locator("td.state")).ToHaveTextAsync("recovering");
+        await Expect(row.Locator("td.reason")).ToHaveTextAsync("seen from the operators' host");
+
+        // The dashboard, hosted on the client, reads the silo's statistics (the silo registers the dashboard too).
+        await page.Locator("#dashboard-link").ClickAsync();
+        await Expect(page).ToHaveTitleAsync("Orleans Dashboard");
+        var stats = await page.APIRequest.GetAsync($"{silo.OperatorUrl}/dashboard/ClusterStats");
+        Assert.Equal(200, stats.Status);
+    }
+
+    [Fact]
     public async Task AdminApi_RejectsBadInput_NamingWhatIsWrong()
     {
         using var http = new HttpClient { BaseAddress = new Uri(silo.BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
@@ -128,14 +146,14 @@ public sealed class AdminPageTests(WebSiloFixture silo, ITestOutputHelper output
         await Expect(page.Locator("#detail-error")).ToContainTextAsync("'/'");
     }
 
-    private async Task<IPage> OpenAdminAsync(string fragment = "")
+    private async Task<IPage> OpenAdminAsync(string fragment = "", string? baseUrl = null)
     {
         var context = await silo.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.Console += (_, message) => _browserLog.Enqueue($"[browser {message.Type}] {message.Text}");
         page.PageError += (_, error) => _browserLog.Enqueue($"[browser error] {error}");
-        var response = await page.GotoAsync($"{silo.BaseUrl}/admin/{fragment}");
+        var response = await page.GotoAsync($"{baseUrl ?? silo.BaseUrl}/admin/{fragment}");
         Assert.NotNull(response);
         Assert.Equal(200, response.Status);
         await Expect(page.Locator("#refreshed-at")).Not.ToHaveTextAsync("never");

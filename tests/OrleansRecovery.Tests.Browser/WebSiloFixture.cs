@@ -1,14 +1,17 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
 using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
+using OrleansRecovery.Web;
 
 namespace OrleansRecovery.Tests.Browser;
 
 /// <summary>
 /// One silo started through the real host code (<see cref="SiloHostBuilder"/>, profile <c>local</c>, <c>Web:Enabled</c>) on its
-/// own in-memory Azurite and free loopback ports, and one headless Chromium driven by Playwright. The registry reports every
+/// own in-memory Azurite and free loopback ports, the stand-alone operators' web host connected to it as a client, and one
+/// headless Chromium driven by Playwright. The registry reports every
 /// 200 ms and the page refreshes every 300 ms, so what the tests wait for shows up quickly.
 /// </summary>
 public sealed class WebSiloFixture : IAsyncLifetime
@@ -22,9 +25,13 @@ public sealed class WebSiloFixture : IAsyncLifetime
     private AzuriteInstance? _azurite;
     private IHost? _silo;
     private IPlaywright? _playwright;
+    private WebApplication? _operatorHost;
 
     /// <summary>The web host's address, e.g. <c>http://127.0.0.1:PORT</c>.</summary>
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The stand-alone operators' web host (<c>OrleansRecovery.Web</c>, an Orleans client of the silo), e.g. <c>http://127.0.0.1:PORT</c>.</summary>
+    public string OperatorUrl { get; private set; } = "";
 
     /// <summary>The silo's grain factory.</summary>
     public IGrainFactory Grains => _silo!.Services.GetRequiredService<IGrainFactory>();
@@ -42,7 +49,7 @@ public sealed class WebSiloFixture : IAsyncLifetime
         }
 
         _azurite = await AzuriteInstance.StartAsync();
-        var ports = LoopbackPorts.Free(3);
+        var ports = LoopbackPorts.Free(4);
         string[] args =
         [
             $"--Storage:ConnectionString={_azurite.ConnectionString}",
@@ -62,6 +69,17 @@ public sealed class WebSiloFixture : IAsyncLifetime
         }
 
         BaseUrl = settings.Web.Url;
+
+        // The operators' web host as a client of that silo (same profile, same gateway), on a port of its own.
+        string[] operatorArgs = [.. args.Where(a => !a.StartsWith("--Web:Port=", StringComparison.Ordinal)), $"--Web:Port={ports[3]}"];
+        var (app, operatorSettings) = OperatorWebHost.Build("local", ConfigDirectory(), operatorArgs);
+        _operatorHost = app;
+        using (var start = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await _operatorHost.StartAsync(start.Token);
+        }
+
+        OperatorUrl = operatorSettings.Web.Url;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -86,6 +104,11 @@ public sealed class WebSiloFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        if (_operatorHost is not null)
+        {
+            await _operatorHost.DisposeAsync();
+        }
+
         if (_silo is not null)
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));

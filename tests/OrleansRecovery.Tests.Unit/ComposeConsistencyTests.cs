@@ -52,11 +52,32 @@ public sealed class ComposeConsistencyTests
         AllServices().Single(s => Scalar(s.Service, "image")?.StartsWith("mcr.microsoft.com/azure-storage/azurite:", StringComparison.Ordinal) == true).Name;
 
     [Fact]
-    public void ComposeRunsAzurite_TwoOrMoreSilos_AndTheDemo()
+    public void ComposeRunsAzurite_ThreeSilos_TheDashboard_AndTheDemo()
     {
         Assert.Equal("azurite", AzuriteServiceName());
-        Assert.True(Silos().Count >= 2, "compose should show a real cluster: at least two silos");
+        Assert.True(Silos().Count >= 3, "compose should show a real cluster: three silos, so one can fail");
         Assert.Single(AllServices(), s => Builds(s.Service, "demo"));
+        Assert.Equal("dashboard", Assert.Single(AllServices(), s => Builds(s.Service, "web")).Name);
+    }
+
+    [Fact]
+    public void Dashboard_PublishesTheProfilesWebPort_AndSilosServeTheirOwnPagesInside()
+    {
+        var web = ComposeProfile().GetProperty("Web");
+        Assert.True(web.GetProperty("Enabled").GetBoolean(), "silos register the Orleans Dashboard only with Web:Enabled");
+        Assert.Equal("*", web.GetProperty("Host").GetString());
+        var port = web.GetProperty("Port").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var dashboard = AllServices().Single(s => Builds(s.Service, "web")).Service;
+        Assert.Equal([$"{port}:{port}"], Sequence(dashboard, "ports"));
+        foreach (var (name, service) in Silos())
+        {
+            Assert.True(Sequence(service, "expose").Contains(port), $"{name} does not expose the web port {port}");
+            Assert.Empty(Sequence(service, "ports")); // silos publish nothing to the host
+        }
+
+        var dockerfile = File.ReadAllText(Path.Combine(Root, "src/OrleansRecovery.Silo/Dockerfile"));
+        Assert.Matches($"(?ms)^FROM \\S+ AS web$.*?^EXPOSE {port}\\s*$", dockerfile);
     }
 
     [Fact]
