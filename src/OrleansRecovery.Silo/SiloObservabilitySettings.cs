@@ -85,29 +85,10 @@ public sealed class SiloObservabilitySettings
             failures.Add($"{LogFormatKey} is '{formatRaw}'; it must be Simple or Json.");
         }
 
-        var prometheus = configuration.GetSection(PrometheusSection);
-        var enabledRaw = prometheus["Enabled"];
-        var enabled = false;
-        if (!string.IsNullOrWhiteSpace(enabledRaw) && !bool.TryParse(enabledRaw, out enabled))
-        {
-            failures.Add($"{PrometheusSection}:Enabled is '{enabledRaw}'; it must be true or false.");
-        }
-
-        var portRaw = prometheus["Port"];
-        var port = DefaultPrometheusPort;
-        if (!string.IsNullOrWhiteSpace(portRaw)
-            && (!int.TryParse(portRaw, NumberStyles.Integer, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            failures.Add($"{PrometheusSection}:Port is '{portRaw}'; it must be a port number between 1 and 65535.");
-        }
-
-        var hostRaw = prometheus["Host"];
-        var host = string.IsNullOrWhiteSpace(hostRaw) ? DefaultPrometheusHost : hostRaw.Trim();
-        if (host is not ("*" or "+") && Uri.CheckHostName(host) == UriHostNameType.Unknown)
-        {
-            failures.Add($"{PrometheusSection}:Host is '{hostRaw}'; it must be an IP address or host name (default {DefaultPrometheusHost}), " +
-                "or * to listen on every interface.");
-        }
+        var prometheus = new SettingReader(configuration, PrometheusSection, failures);
+        var enabled = prometheus.Boolean("Enabled", fallback: false);
+        var port = prometheus.Port("Port", DefaultPrometheusPort);
+        var host = prometheus.ListenHost("Host", DefaultPrometheusHost, "*", "+");
 
         return new SiloObservabilitySettings { LogFormat = format, PrometheusEnabled = enabled, PrometheusHost = host, PrometheusPort = port };
     }

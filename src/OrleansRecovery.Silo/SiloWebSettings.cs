@@ -48,32 +48,13 @@ public sealed class SiloWebSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(failures);
-        var web = configuration.GetSection(Section);
+        var web = new SettingReader(configuration, Section, failures);
+        var enabled = web.Boolean("Enabled", fallback: false);
+        var port = web.Port("Port", DefaultPort);
+        var host = web.ListenHost("Host", DefaultHost, "*");
 
-        var enabledRaw = web["Enabled"];
-        var enabled = false;
-        if (!string.IsNullOrWhiteSpace(enabledRaw) && !bool.TryParse(enabledRaw, out enabled))
-        {
-            failures.Add($"{Section}:Enabled is '{enabledRaw}'; it must be true or false.");
-        }
-
-        var portRaw = web["Port"];
-        var port = DefaultPort;
-        if (!string.IsNullOrWhiteSpace(portRaw)
-            && (!int.TryParse(portRaw, NumberStyles.Integer, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            failures.Add($"{Section}:Port is '{portRaw}'; it must be a port number between 1 and 65535.");
-        }
-
-        var hostRaw = web["Host"];
-        var host = string.IsNullOrWhiteSpace(hostRaw) ? DefaultHost : hostRaw.Trim();
-        if (host != "*" && Uri.CheckHostName(host) == UriHostNameType.Unknown)
-        {
-            failures.Add($"{Section}:Host is '{hostRaw}'; it must be an IP address or host name (default {DefaultHost}), or * to listen on every interface.");
-        }
-
-        var dashboard = Path(web, "DashboardPath", "/dashboard", failures);
-        var admin = Path(web, "AdminPath", "/admin", failures);
+        var dashboard = Path(web, "DashboardPath", "/dashboard");
+        var admin = Path(web, "AdminPath", "/admin");
         if (string.Equals(dashboard, admin, StringComparison.OrdinalIgnoreCase))
         {
             failures.Add($"{Section}:DashboardPath and {Section}:AdminPath are both '{admin}'; they must differ.");
@@ -85,7 +66,8 @@ public sealed class SiloWebSettings
             && (!TimeSpan.TryParse(refreshRaw, CultureInfo.InvariantCulture, out refresh)
                 || refresh < TimeSpan.FromMilliseconds(250) || refresh > TimeSpan.FromMinutes(1)))
         {
-            failures.Add($"{Section}:RefreshInterval is '{refreshRaw}'; it must be a time between 00:00:00.250 and 00:01:00.");
+            web.Fail("RefreshInterval", $"is '{refreshRaw}'; it must be a time between 00:00:00.250 and 00:01:00.");
+            refresh = TimeSpan.FromSeconds(2);
         }
 
         return new SiloWebSettings
@@ -99,7 +81,7 @@ public sealed class SiloWebSettings
         };
     }
 
-    private static string Path(IConfigurationSection web, string key, string fallback, List<string> failures)
+    private static string Path(SettingReader web, string key, string fallback)
     {
         var raw = web[key];
         if (string.IsNullOrWhiteSpace(raw))
@@ -110,7 +92,7 @@ public sealed class SiloWebSettings
         var path = raw.Trim().TrimEnd('/');
         if (!path.StartsWith('/') || path.Length < 2 || path.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.')))
         {
-            failures.Add($"{Section}:{key} is '{raw}'; it must be a path such as {fallback} (letters, digits, '/', '-', '_', '.').");
+            web.Fail(key, $"is '{raw}'; it must be a path such as {fallback} (letters, digits, '/', '-', '_', '.').");
             return fallback;
         }
 
