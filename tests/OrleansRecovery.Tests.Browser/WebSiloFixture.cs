@@ -130,7 +130,8 @@ public sealed class WebSiloFixture : IAsyncLifetime
         }
     }
 
-    private static string ConfigDirectory()
+    /// <summary>The repository's silo-config/ directory, found upwards from the test's output directory.</summary>
+    public static string ConfigDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
