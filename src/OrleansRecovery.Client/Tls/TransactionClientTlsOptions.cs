@@ -41,7 +41,10 @@ public sealed class TransactionClientTlsOptions
     /// </summary>
     public X509Certificate2? ClientCertificate { get; set; }
 
-    /// <summary>A PFX (PKCS#12) file holding the client certificate and its private key, loaded when the client is configured.</summary>
+    /// <summary>
+    /// A PFX (PKCS#12) file holding the client certificate and its private key, loaded when the client is configured; a relative
+    /// path is resolved against the working directory.
+    /// </summary>
     public string? ClientCertificatePath { get; set; }
 
     /// <summary>The password of <see cref="ClientCertificatePath"/> (from a secret store or the environment, never from source).</summary>
