@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using OrleansRecovery.Client;
 
 namespace OrleansRecovery.Demo;
 
@@ -19,10 +20,14 @@ internal sealed record DemoSettings
     public required int Accounts { get; init; }
     public required TimeSpan Timeout { get; init; }
 
+    /// <summary><c>Orleans:Tls:*</c> read for a client, as the silo reads it; null when TLS is off.</summary>
+    public TransactionTlsSection? Tls { get; init; }
+
     /// <summary>
     /// Reads <c>silo-config/appsettings.json</c> and <c>appsettings.{profile}.json</c> (the silo's files), then environment variables
     /// and the command line, exactly as the silo layers them. Demo switches: <c>--accounts N</c> (default 5), <c>--timeout SECONDS</c>
-    /// (default 90, per wait).
+    /// (default 90, per wait). TLS: the silo's <c>Orleans:Tls:*</c> keys (e.g. <c>--Orleans:Tls:Enabled=true</c>); the certificate,
+    /// if any, is presented as the client certificate, and relative paths are resolved against the configuration directory.
     /// </summary>
     public static DemoSettings Load(string[] args)
     {
@@ -66,6 +71,14 @@ internal sealed record DemoSettings
             throw new DemoConfigurationException($"Orleans:ClusteringMode is '{clustering}'; it must be Localhost or AzureTable.");
         }
 
+        // The same reader as the silo's, so a profile that works for the silos works here; every problem is named at once.
+        var tlsFailures = new List<string>();
+        var tls = TransactionTlsSection.Read(config, TransactionTlsRole.Client, tlsFailures, baseDirectory: dir);
+        if (tlsFailures.Count > 0)
+        {
+            throw new DemoConfigurationException($"TLS (profile {profile}, {dir}): {string.Join(" ", tlsFailures)}");
+        }
+
         return new DemoSettings
         {
             Profile = profile,
@@ -80,6 +93,7 @@ internal sealed record DemoSettings
             QueueCount = Int("OrleansRecovery:Azure:QueueCount", TransactionStreams.DefaultQueueCount, 1, 64),
             Accounts = Int("accounts", 5, 1, 100),
             Timeout = TimeSpan.FromSeconds(Int("timeout", 90, 1, 3600)),
+            Tls = tls,
         };
     }
 

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using OrleansRecovery.Demo;
 
 // The checked demo. Usage: OrleansRecovery.Demo [--profile local|cluster|compose] [--config-dir DIR] [--accounts N] [--timeout SECONDS]
+//   [--Orleans:Tls:Enabled=true --Orleans:Tls:CertificatePath=client.pfx --Orleans:Tls:TrustedThumbprints=... (any silo-config key)]
 // Exit codes: 0 every check held, 1 a check failed (the discrepancy is printed), 2 configuration or connection problem.
 DemoSettings settings;
 try
@@ -20,7 +21,8 @@ catch (DemoConfigurationException ex)
 
 Console.WriteLine($"OrleansRecovery demo: profile {settings.Profile}, cluster {settings.ClusterId}, " +
     (settings.AzureTableClustering ? "gateways from the Azure membership table" : $"gateway 127.0.0.1:{settings.GatewayPort}") +
-    $", {settings.Accounts} accounts, streams on queues {settings.QueuePrefix}-0..{settings.QueueCount - 1}");
+    $", {settings.Accounts} accounts, streams on queues {settings.QueuePrefix}-0..{settings.QueueCount - 1}" +
+    (settings.Tls is null ? string.Empty : $", TLS (client certificate {settings.Tls.Certificate?.Subject ?? "none"})"));
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Logging.AddSimpleConsole(o =>
@@ -47,6 +49,16 @@ builder.UseOrleansClient(client =>
     }
 
     client.UseTransactionRecoveryStreams(settings.ConnectionString, settings.StreamProviderName, settings.QueuePrefix, settings.QueueCount);
+    if (settings.Tls is { } tls)
+    {
+        var options = tls.ToClientOptions();
+
+        // Orleans only reports that no gateway answered; a refused silo certificate is the likelier reason, so print it.
+        options.SiloCertificateRefused = (certificate, errors) =>
+            Console.WriteLine($"  (TLS: the silo's certificate '{certificate.Subject}' ({certificate.Thumbprint}) was refused: {errors}; " +
+                "check Orleans:Tls:TargetHost and Orleans:Tls:TrustedThumbprints)");
+        client.UseTransactionRecoveryTls(options);
+    }
 
     // The silo may still be starting (compose starts everything at once): keep trying until the deadline.
     client.UseConnectionRetryFilter(async (exception, cancellationToken) =>

@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using OrleansRecovery.Cli.Errors;
+using OrleansRecovery.Client;
 
 namespace OrleansRecovery.Cli.Connection;
 
@@ -40,10 +43,14 @@ internal sealed class ClusterConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 
-        // Orleans logs every failed gateway attempt as a warning; the one-line error below says what matters.
+        // Orleans logs every failed gateway attempt as a warning; the one-line error below says what matters. Only a failed
+        // TLS handshake is kept (Orleans closes the connection and reports just "unable to connect"), to say why.
         builder.Logging.ClearProviders();
+        var handshake = new TlsHandshakeFailures();
+        builder.Logging.AddProvider(handshake);
         var deadline = DateTimeOffset.UtcNow + settings.ConnectTimeout;
         Exception? lastFailure = null;
+        string? refusedSilo = null;
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -72,6 +79,13 @@ internal sealed class ClusterConnection : IAsyncDisposable
                     o.MaxMessageHeaderSize = header;
                 }
             });
+
+            if (settings.Tls is { } tls)
+            {
+                var options = tls.ToClientOptions();
+                options.SiloCertificateRefused = (certificate, errors) => refusedSilo = DescribeRefusal(certificate, errors, tls);
+                client.UseTransactionRecoveryTls(options);
+            }
 
             // A gateway that is still starting gets until the deadline; then the start fails with the last reason.
             client.UseConnectionRetryFilter(async (exception, token) =>
@@ -104,6 +118,13 @@ internal sealed class ClusterConnection : IAsyncDisposable
             var reason = ErrorReport.FirstLine((lastFailure ?? ex) is OperationCanceledException or TimeoutException
                 ? "no gateway answered"
                 : (lastFailure ?? ex).Message);
+
+            // A TLS failure explains the "unable to connect" better than Orleans can: say it, naming the settings to check.
+            if (settings.Tls is { } tls)
+            {
+                reason = $"{reason.TrimEnd('.')}; {DescribeTlsFailure(tls, refusedSilo, handshake.Last)}";
+            }
+
             throw new ClusterUnreachableException(string.Create(CultureInfo.InvariantCulture,
                 $"cannot reach the cluster at {settings.Describe()} within {settings.ConnectTimeout.TotalSeconds:0.#} s: {reason}"), ex);
         }
@@ -116,6 +137,39 @@ internal sealed class ClusterConnection : IAsyncDisposable
         {
             await StopQuietlyAsync(_host);
         }
+    }
+
+    /// <summary>
+    /// What TLS has to do with a failed connection. A silo certificate this client refused, or a handshake that failed here, is
+    /// certain. A silo that refuses this client's certificate cannot be told from a silo that is down (TLS 1.3 finishes the
+    /// client's side of the handshake before the silo checks its certificate, and the silo then just closes the connection),
+    /// so that is said as a hint naming the certificate.
+    /// </summary>
+    private static string DescribeTlsFailure(TransactionTlsSection tls, string? refusedSilo, string? handshakeFailure)
+    {
+        if (refusedSilo is not null)
+        {
+            return refusedSilo;
+        }
+
+        if (handshakeFailure is not null)
+        {
+            return $"the TLS handshake failed ({handshakeFailure.TrimEnd('.')}); check that the silos have TLS on (Orleans:Tls:Enabled)";
+        }
+
+        return tls.Certificate is { } certificate
+            ? $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{certificate.Subject}' (thumbprint {certificate.Thumbprint}; Orleans:Tls:CertificatePath or --tls-certificate)"
+            : "TLS is on and this client presents no certificate: if the silos require one (Orleans:Tls:RequireClientCertificate), set Orleans:Tls:CertificatePath or --tls-certificate";
+    }
+
+    /// <summary>Why a silo's certificate was refused, naming the settings that would accept it.</summary>
+    private static string DescribeRefusal(X509Certificate2 certificate, SslPolicyErrors errors, TransactionTlsSection tls)
+    {
+        var pins = tls.TrustedThumbprints.Count == 0 ? "none" : string.Join(", ", tls.TrustedThumbprints);
+        var host = tls.TargetHost is null ? "not set" : $"'{tls.TargetHost}'";
+        return $"TLS: the silo's certificate '{certificate.Subject}' (thumbprint {certificate.Thumbprint}) was refused ({errors}); " +
+            $"it must chain to a trusted root and be issued for Orleans:Tls:TargetHost (--tls-target-host; {host}), " +
+            $"or be pinned in Orleans:Tls:TrustedThumbprints (--tls-thumbprint; {pins})";
     }
 
     private static async Task StopQuietlyAsync(IHost host)

@@ -3,12 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using OrleansRecovery.Cli.Errors;
+using OrleansRecovery.Client;
 
 namespace OrleansRecovery.Cli.Connection;
 
 /// <summary>
 /// Where the cluster is and how to join it as a client, read the way the silo and the demo read it: <c>silo-config/appsettings.json</c>,
 /// then <c>appsettings.{profile}.json</c>, then environment variables (<c>Section__Key</c>), then recoveryctl's own options.
+/// TLS uses the silos' <c>Orleans:Tls:*</c> keys, read by the same code as the silo's (<see cref="TransactionTlsSection"/>).
 /// </summary>
 internal sealed record ClusterSettings
 {
@@ -28,12 +30,15 @@ internal sealed record ClusterSettings
     /// <summary><c>Orleans:Messaging:MaxMessageHeaderSize</c>.</summary>
     public int? MaxMessageHeaderSize { get; init; }
 
+    /// <summary><c>Orleans:Tls:*</c> read for a client (certificate loaded and checked), or null when TLS is off.</summary>
+    public TransactionTlsSection? Tls { get; init; }
+
     public required TimeSpan ConnectTimeout { get; init; }
 
     /// <summary>Where recoveryctl looks for the cluster, for messages.</summary>
-    public string Describe() => Gateway is { } gateway
-        ? $"gateway {gateway} (profile {Profile}, cluster id {ClusterId})"
-        : $"gateways from the Azure membership table (profile {Profile}, cluster id {ClusterId})";
+    public string Describe() => (Gateway is { } gateway
+        ? $"gateway {gateway} (profile {Profile}, cluster id {ClusterId}"
+        : $"gateways from the Azure membership table (profile {Profile}, cluster id {ClusterId}") + (Tls is null ? ")" : ", TLS)");
 
     /// <summary>Reads the profile and applies <paramref name="request"/>; a missing or bad setting is a usage error naming it.</summary>
     public static ClusterSettings Load(ConnectionRequest request)
@@ -61,10 +66,14 @@ internal sealed record ClusterSettings
         Override("Orleans:ServiceId", request.ServiceId);
         Override("Storage:ConnectionString", request.ConnectionString);
 
-        var config = new ConfigurationBuilder()
+        var layered = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(dir, "appsettings.json"), optional: false, reloadOnChange: false)
             .AddJsonFile(profileFile, optional: false, reloadOnChange: false)
             .AddEnvironmentVariables()
+            .Build();
+        var tlsOptions = TlsOverrides(request, layered, overrides);
+        var config = new ConfigurationBuilder()
+            .AddConfiguration(layered)
             .AddInMemoryCollection(overrides)
             .Build();
 
@@ -86,9 +95,14 @@ internal sealed record ClusterSettings
                 : throw CommandFailedException.Usage($"{key} is '{raw}'; it must be an integer between {min} and {max}.");
         }
 
-        if (bool.TryParse(config["Orleans:Tls:Enabled"], out var tls) && tls)
+        // The profile's relative certificate path is relative to the profile, as for the silo; --tls-certificate was made
+        // absolute above (relative to the working directory, where the operator typed it).
+        var tlsFailures = new List<string>();
+        var tls = TransactionTlsSection.Read(config, TransactionTlsRole.Client, tlsFailures, baseDirectory: dir);
+        if (tlsFailures.Count > 0)
         {
-            throw CommandFailedException.Usage($"profile {profile} enables TLS (Orleans:Tls:Enabled); recoveryctl connects without TLS only.");
+            var named = tlsFailures.Select(f => tlsOptions.Aggregate(f, (text, o) => NameOption(text, o.Key, o.Option)));
+            throw CommandFailedException.Usage($"TLS (profile {profile}, {dir}): {string.Join(" ", named)}");
         }
 
         IPEndPoint? gateway;
@@ -124,8 +138,62 @@ internal sealed record ClusterSettings
             ConnectionString = connectionString,
             MaxMessageBodySize = Int("Orleans:Messaging:MaxMessageBodySize", 1024, int.MaxValue),
             MaxMessageHeaderSize = Int("Orleans:Messaging:MaxMessageHeaderSize", 1024, int.MaxValue),
+            Tls = tls,
             ConnectTimeout = request.ConnectTimeout,
         };
+    }
+
+    /// <summary>
+    /// Turns the <c>--tls*</c> options into <c>Orleans:Tls:*</c> overrides (any of them switches TLS on) and returns which keys
+    /// came from which option, so that an error can name the option the operator typed.
+    /// </summary>
+    private static List<(string Key, string Option)> TlsOverrides(ConnectionRequest request, IConfiguration layered,
+        Dictionary<string, string?> overrides)
+    {
+        const string Tls = TransactionTlsSection.Section;
+        var given = new List<(string Key, string Option)>();
+        if (!string.IsNullOrWhiteSpace(request.TlsCertificate))
+        {
+            overrides[$"{Tls}:CertificatePath"] = Path.GetFullPath(request.TlsCertificate.Trim());
+
+            // A file given here replaces the profile's certificate, wherever that one came from.
+            overrides[$"{Tls}:StoreSubject"] = string.Empty;
+            given.Add(($"{Tls}:CertificatePath", "--tls-certificate"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.TlsTargetHost))
+        {
+            overrides[$"{Tls}:TargetHost"] = request.TlsTargetHost.Trim();
+            given.Add(($"{Tls}:TargetHost", "--tls-target-host"));
+        }
+
+        if (request.TlsThumbprints.Count > 0)
+        {
+            // The pins given here replace the profile's: blank the profile's array entries, then set one comma-separated value.
+            foreach (var entry in layered.GetSection($"{Tls}:TrustedThumbprints").GetChildren())
+            {
+                overrides[entry.Path] = string.Empty;
+            }
+
+            overrides[$"{Tls}:TrustedThumbprints"] = string.Join(',', request.TlsThumbprints);
+            given.Add(($"{Tls}:TrustedThumbprints", "--tls-thumbprint"));
+        }
+
+        if (request.Tls || given.Count > 0)
+        {
+            overrides[$"{Tls}:Enabled"] = "true";
+        }
+
+        return given;
+    }
+
+    /// <summary>Adds the option's name after the first mention of <paramref name="key"/> in <paramref name="message"/>.</summary>
+    private static string NameOption(string message, string key, string option)
+    {
+        var at = message.IndexOf(key, StringComparison.Ordinal);
+        return at < 0 || message.AsSpan(at + key.Length).StartsWith(" (--", StringComparison.Ordinal)
+            ? message
+            : string.Concat(message.AsSpan(0, at + key.Length), $" ({option})", message.AsSpan(at + key.Length));
     }
 
     /// <summary>Parses <c>host:port</c> (a name, an IPv4 address or a bracketed IPv6 address).</summary>

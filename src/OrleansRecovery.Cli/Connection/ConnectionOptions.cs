@@ -6,7 +6,7 @@ namespace OrleansRecovery.Cli.Connection;
 /// <summary>
 /// How to reach the cluster; options every command accepts (recursive). Without any, recoveryctl reads the silo's
 /// <c>silo-config</c> profile (default <c>local</c>) like the silo and the demo do, then the environment
-/// (<c>Storage__ConnectionString</c>, <c>Orleans__ClusterId</c>, …); an option given here wins over both.
+/// (<c>Storage__ConnectionString</c>, <c>Orleans__ClusterId</c>, <c>Orleans__Tls__Enabled</c>, …); an option given here wins over both.
 /// </summary>
 internal sealed class ConnectionOptions
 {
@@ -49,6 +49,30 @@ internal sealed class ConnectionOptions
         Recursive = true,
     };
 
+    public Option<bool> Tls { get; } = new("--tls")
+    {
+        Description = "Connect over TLS (Orleans:Tls:Enabled) [default: the profile's; implied by the other --tls-* options]",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsCertificate { get; } = new("--tls-certificate")
+    {
+        Description = "PFX file with the client certificate (Orleans:Tls:CertificatePath, relative to the working directory); its password is read from the environment variable named by Orleans:Tls:CertificatePasswordVariable [default: ORLEANSRECOVERY_TLS_CERTIFICATE_PASSWORD]",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsTargetHost { get; } = new("--tls-target-host")
+    {
+        Description = "Host name the silos' certificate is issued for (Orleans:Tls:TargetHost) [default: the profile's]",
+        Recursive = true,
+    };
+
+    public Option<string[]> TlsThumbprints { get; } = new("--tls-thumbprint")
+    {
+        Description = "Pinned silo certificate, SHA-1 or SHA-256 hex (Orleans:Tls:TrustedThumbprints; repeat or separate with commas); replaces the profile's",
+        Recursive = true,
+    };
+
     public Option<TimeSpan> ConnectTimeout { get; } = new("--connect-timeout")
     {
         Description = "Give up connecting after this long (exit code 3), e.g. 10s",
@@ -66,6 +90,10 @@ internal sealed class ConnectionOptions
         root.Add(ConnectionString);
         root.Add(ClusterId);
         root.Add(ServiceId);
+        root.Add(Tls);
+        root.Add(TlsCertificate);
+        root.Add(TlsTargetHost);
+        root.Add(TlsThumbprints);
         root.Add(ConnectTimeout);
     }
 
@@ -81,6 +109,10 @@ internal sealed class ConnectionOptions
             ConnectionString = parse.GetValue(ConnectionString),
             ClusterId = parse.GetValue(ClusterId),
             ServiceId = parse.GetValue(ServiceId),
+            Tls = parse.GetValue(Tls),
+            TlsCertificate = parse.GetValue(TlsCertificate),
+            TlsTargetHost = parse.GetValue(TlsTargetHost),
+            TlsThumbprints = parse.GetValue(TlsThumbprints) ?? [],
             ConnectTimeout = parse.GetValue(ConnectTimeout),
         };
     }
@@ -95,5 +127,18 @@ internal sealed record ConnectionRequest
     public string? ConnectionString { get; init; }
     public string? ClusterId { get; init; }
     public string? ServiceId { get; init; }
+
+    /// <summary><c>--tls</c>: connect over TLS whatever the profile says.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary><c>--tls-certificate</c>: the client certificate's PFX file.</summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary><c>--tls-target-host</c>.</summary>
+    public string? TlsTargetHost { get; init; }
+
+    /// <summary><c>--tls-thumbprint</c> (each may hold several, comma-separated).</summary>
+    public IReadOnlyList<string> TlsThumbprints { get; init; } = [];
+
     public TimeSpan ConnectTimeout { get; init; } = ConnectionOptions.DefaultConnectTimeout;
 }
