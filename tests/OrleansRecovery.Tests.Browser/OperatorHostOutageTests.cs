@@ -1,11 +1,8 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
 using OrleansRecovery.Client;
-using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
-using OrleansRecovery.Web;
+using OrleansRecovery.Tests.Shared;
 using static Microsoft.Playwright.Assertions;
 
 namespace OrleansRecovery.Tests.Browser;
@@ -17,7 +14,7 @@ namespace OrleansRecovery.Tests.Browser;
 public sealed class OperatorHostOutageTests(WebSiloFixture browser) : IClassFixture<WebSiloFixture>, IAsyncLifetime
 {
     private AzuriteInstance? _azurite;
-    private IHost? _silo;
+    private InProcessSilo? _silo;
     private WebApplication? _operator;
     private string[] _siloArgs = [];
     private string _operatorUrl = "";
@@ -33,15 +30,11 @@ public sealed class OperatorHostOutageTests(WebSiloFixture browser) : IClassFixt
             $"--Orleans:GatewayPort={ports[1]}",
             "--Web:Enabled=true",
             $"--Web:Port={ports[2]}",
+            "--Web:RefreshInterval=00:00:00.300",
             "--OrleansRecovery:RegistryReportInterval=00:00:00.200",
         ];
         _silo = await StartSiloAsync();
-
-        string[] operatorArgs = [.. _siloArgs.Where(a => !a.StartsWith("--Web:Port=", StringComparison.Ordinal)),
-            $"--Web:Port={ports[3]}", "--Web:RefreshInterval=00:00:00.300"];
-        var (app, settings) = OperatorWebHost.Build("local", WebSiloFixture.ConfigDirectory(), operatorArgs);
-        _operator = app;
-        await _operator.StartAsync();
+        (_operator, var settings) = await WebSiloFixture.StartOperatorHostAsync(_siloArgs, ports[3]);
         _operatorUrl = settings.Web.Url;
     }
 
@@ -63,7 +56,7 @@ public sealed class OperatorHostOutageTests(WebSiloFixture browser) : IClassFixt
     public async Task SiloDown_PageSaysTheRegistryDoesNotAnswer_SiloBack_PageShowsTheTransactionAgain()
     {
         const string account = "outage-account";
-        await _silo!.Services.GetRequiredService<IGrainFactory>().BeginRecoveryAsync(account, "before the outage");
+        await _silo!.Grains.BeginRecoveryAsync(account, "before the outage");
         var context = await browser.Browser.NewContextAsync();
         try
         {
@@ -87,36 +80,14 @@ public sealed class OperatorHostOutageTests(WebSiloFixture browser) : IClassFixt
         }
     }
 
-    private async Task<IHost> StartSiloAsync()
-    {
-        var builder = SiloHostBuilder.CreateBuilder("local", WebSiloFixture.ConfigDirectory(), _siloArgs);
-        var settings = SiloHostBuilder.Configure(builder, "local", WebSiloFixture.ConfigDirectory(), _siloArgs);
-        var silo = SiloHostBuilder.Build(builder, settings);
-        using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await silo.StartAsync(start.Token);
-        return silo;
-    }
+    private Task<InProcessSilo> StartSiloAsync() => InProcessSilo.StartAsync("local", InProcessSilo.RepositoryConfigDirectory(), _siloArgs);
 
     private async Task StopSiloAsync()
     {
-        if (_silo is null)
+        if (_silo is not null)
         {
-            return;
+            await _silo.DisposeAsync();
+            _silo = null;
         }
-
-        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
-        {
-            try
-            {
-                await _silo.StopAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped as far as it could.
-            }
-        }
-
-        _silo.Dispose();
-        _silo = null;
     }
 }

@@ -1,18 +1,15 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
-using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
+using OrleansRecovery.Tests.Shared;
 using OrleansRecovery.Web;
 
 namespace OrleansRecovery.Tests.Browser;
 
 /// <summary>
-/// One silo started through the real host code (<see cref="SiloHostBuilder"/>, profile <c>local</c>, <c>Web:Enabled</c>) on its
-/// own in-memory Azurite and free loopback ports, the stand-alone operators' web host connected to it as a client, and one
-/// headless Chromium driven by Playwright. The registry reports every
-/// 200 ms and the page refreshes every 300 ms, so what the tests wait for shows up quickly.
+/// One silo started through the real host code (profile <c>local</c>, <c>Web:Enabled</c>) on its own in-memory Azurite and free
+/// loopback ports, the stand-alone operators' web host connected to it as a client, and one headless Chromium driven by
+/// Playwright. The registry reports every 200 ms and the page refreshes every 300 ms, so what the tests wait for shows up quickly.
 /// </summary>
 public sealed class WebSiloFixture : IAsyncLifetime
 {
@@ -23,18 +20,18 @@ public sealed class WebSiloFixture : IAsyncLifetime
     public const string ChromiumVariable = "ORLEANSRECOVERY_CHROMIUM";
 
     private AzuriteInstance? _azurite;
-    private IHost? _silo;
+    private InProcessSilo? _silo;
     private IPlaywright? _playwright;
     private WebApplication? _operatorHost;
 
-    /// <summary>The web host's address, e.g. <c>http://127.0.0.1:PORT</c>.</summary>
+    /// <summary>The silo's web host, e.g. <c>http://127.0.0.1:PORT</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
     /// <summary>The stand-alone operators' web host (<c>OrleansRecovery.Web</c>, an Orleans client of the silo), e.g. <c>http://127.0.0.1:PORT</c>.</summary>
     public string OperatorUrl { get; private set; } = "";
 
     /// <summary>The silo's grain factory.</summary>
-    public IGrainFactory Grains => _silo!.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _silo!.Grains;
 
     /// <summary>The browser every test opens its pages in.</summary>
     public IBrowser Browser { get; private set; } = null!;
@@ -60,25 +57,11 @@ public sealed class WebSiloFixture : IAsyncLifetime
             "--Web:RefreshInterval=00:00:00.300",
             "--OrleansRecovery:RegistryReportInterval=00:00:00.200",
         ];
-        var builder = SiloHostBuilder.CreateBuilder("local", ConfigDirectory(), args);
-        var settings = SiloHostBuilder.Configure(builder, "local", ConfigDirectory(), args);
-        _silo = SiloHostBuilder.Build(builder, settings);
-        using (var start = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await _silo.StartAsync(start.Token);
-        }
-
-        BaseUrl = settings.Web.Url;
+        _silo = await InProcessSilo.StartAsync("local", InProcessSilo.RepositoryConfigDirectory(), args);
+        BaseUrl = _silo.Settings.Web.Url;
 
         // The operators' web host as a client of that silo (same profile, same gateway), on a port of its own.
-        string[] operatorArgs = [.. args.Where(a => !a.StartsWith("--Web:Port=", StringComparison.Ordinal)), $"--Web:Port={ports[3]}"];
-        var (app, operatorSettings) = OperatorWebHost.Build("local", ConfigDirectory(), operatorArgs);
-        _operatorHost = app;
-        using (var start = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await _operatorHost.StartAsync(start.Token);
-        }
-
+        (_operatorHost, var operatorSettings) = await StartOperatorHostAsync(args, ports[3]);
         OperatorUrl = operatorSettings.Web.Url;
 
         _playwright = await Playwright.CreateAsync();
@@ -96,6 +79,16 @@ public sealed class WebSiloFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(20_000);
     }
 
+    /// <summary>Starts <c>OrleansRecovery.Web</c> with a silo's arguments, but listening on <paramref name="port"/>.</summary>
+    public static async Task<(WebApplication App, Silo.SiloSettings Settings)> StartOperatorHostAsync(IEnumerable<string> siloArgs, int port)
+    {
+        string[] args = [.. siloArgs.Where(a => !a.StartsWith("--Web:Port=", StringComparison.Ordinal)), $"--Web:Port={port}"];
+        var (app, settings) = OperatorWebHost.Build("local", InProcessSilo.RepositoryConfigDirectory(), args);
+        using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await app.StartAsync(start.Token);
+        return (app, settings);
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -111,36 +104,12 @@ public sealed class WebSiloFixture : IAsyncLifetime
 
         if (_silo is not null)
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _silo.StopAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped as far as it could; the process ends with the test run.
-            }
-
-            _silo.Dispose();
+            await _silo.DisposeAsync();
         }
 
         if (_azurite is not null)
         {
             await _azurite.DisposeAsync();
         }
-    }
-
-    /// <summary>The repository's silo-config/ directory, found upwards from the test's output directory.</summary>
-    public static string ConfigDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "silo-config", "appsettings.json")))
-            {
-                return Path.Combine(dir.FullName, "silo-config");
-            }
-        }
-
-        throw new DirectoryNotFoundException("silo-config/ not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,8 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using OrleansRecovery.Ledger;
 using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
+using OrleansRecovery.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace OrleansRecovery.Tests.Integration;
@@ -15,7 +14,7 @@ namespace OrleansRecovery.Tests.Integration;
 public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private AzuriteInstance? _azurite;
-    private IHost? _silo;
+    private InProcessSilo? _silo;
     private int _metricsPort;
 
     public async Task InitializeAsync()
@@ -23,8 +22,7 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         _azurite = await AzuriteInstance.StartAsync();
         var ports = LoopbackPorts.Free(3);
         _metricsPort = ports[2];
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        SiloHostBuilder.Configure(builder, "local", ConfigDirectory(),
+        _silo = await InProcessSilo.StartAsync("local", InProcessSilo.RepositoryConfigDirectory(),
         [
             $"--Storage:ConnectionString={_azurite.ConnectionString}",
             $"--Orleans:SiloPort={ports[0]}",
@@ -32,26 +30,13 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
             "--Observability:Metrics:Prometheus:Enabled=true",
             $"--Observability:Metrics:Prometheus:Port={_metricsPort}",
         ]);
-        _silo = builder.Build();
-        using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _silo.StartAsync(start.Token);
     }
 
     public async Task DisposeAsync()
     {
         if (_silo is not null)
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _silo.StopAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped as far as it could; the process ends with the test run.
-            }
-
-            _silo.Dispose();
+            await _silo.DisposeAsync();
         }
 
         if (_azurite is not null)
@@ -63,7 +48,7 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task EnabledEndpoint_ServesTheOrleansRecoveryMeter_InPrometheusFormat()
     {
-        var grains = _silo!.Services.GetRequiredService<IGrainFactory>();
+        var grains = _silo!.Grains;
         Assert.Equal(SubmitOutcome.Processed, (await grains.SubmitAsync("metrics-account", LedgerMessages.Credit("c1", 5))).Outcome);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -89,18 +74,5 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
 
         // Orleans' own meter is exported too.
         Assert.Contains("\norleans_", text, StringComparison.Ordinal);
-    }
-
-    private static string ConfigDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "silo-config", "appsettings.json")))
-            {
-                return Path.Combine(dir.FullName, "silo-config");
-            }
-        }
-
-        throw new InvalidOperationException($"silo-config not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -11,6 +11,8 @@ using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
 using OrleansRecovery.Tests.Integration.Support;
 
+using OrleansRecovery.Tests.Shared;
+
 namespace OrleansRecovery.Tests.Integration;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orq-tls-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string _passwordVariable = "ORQ_TEST_PFX_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
     private readonly string _clusterId = "tls-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly List<IHost> _silos = [];
+    private readonly List<InProcessSilo> _silos = [];
     private X509Certificate2? _certificate;
     private AzuriteInstance? _azurite;
 
@@ -46,8 +48,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < 2; i++)
         {
             var ports = LoopbackPorts.Free(2);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            SiloHostBuilder.Configure(builder, "cluster", ConfigDirectory(),
+            _silos.Add(await InProcessSilo.StartAsync("cluster", InProcessSilo.RepositoryConfigDirectory(),
             [
                 $"--Storage:ConnectionString={Azurite.ConnectionString}",
                 $"--Orleans:ClusterId={_clusterId}",
@@ -59,10 +60,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
                 $"--Orleans:Tls:CertificatePasswordVariable={_passwordVariable}",
                 "--Orleans:Tls:RequireClientCertificate=true",
                 $"--Orleans:Tls:TrustedThumbprints:0={_certificate.Thumbprint}",
-            ]);
-            var host = builder.Build();
-            _silos.Add(host);
-            await host.StartAsync();
+            ]));
         }
     }
 
@@ -70,17 +68,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
     {
         foreach (var silo in Enumerable.Reverse(_silos))
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await silo.StopAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped as far as it could; the process ends with the test run.
-            }
-
-            silo.Dispose();
+            await silo.DisposeAsync();
         }
 
         if (_azurite is not null)
@@ -176,18 +164,5 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
             host.Dispose();
             throw;
         }
-    }
-
-    private static string ConfigDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "silo-config", "appsettings.json")))
-            {
-                return Path.Combine(dir.FullName, "silo-config");
-            }
-        }
-
-        throw new InvalidOperationException($"silo-config not found above {AppContext.BaseDirectory}.");
     }
 }

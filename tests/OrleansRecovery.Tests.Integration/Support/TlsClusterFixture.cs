@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
 
+using OrleansRecovery.Tests.Shared;
+
 namespace OrleansRecovery.Tests.Integration.Support;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
     private X509Certificate2? _certificate;
     private X509Certificate2? _stranger;
     private AzuriteInstance? _azurite;
-    private IHost? _silo;
+    private InProcessSilo? _silo;
 
     /// <summary>The silo's certificate; clients present it too.</summary>
     public X509Certificate2 Certificate => _certificate ?? throw NotStarted();
@@ -62,8 +64,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
 
         var ports = LoopbackPorts.Free(2);
         GatewayPort = ports[1];
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        SiloHostBuilder.Configure(builder, "cluster", SiloConfig(),
+        _silo = await InProcessSilo.StartAsync("cluster", SiloConfig(),
         [
             $"--Storage:ConnectionString={Azurite.ConnectionString}",
             $"--Orleans:ClusterId={ClusterId}",
@@ -76,25 +77,13 @@ public sealed class TlsClusterFixture : IAsyncLifetime
             "--Orleans:Tls:RequireClientCertificate=true",
             $"--Orleans:Tls:TrustedThumbprints:0={_certificate.Thumbprint}",
         ]);
-        _silo = builder.Build();
-        await _silo.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
         if (_silo is not null)
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _silo.StopAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped as far as it could; the process ends with the test run.
-            }
-
-            _silo.Dispose();
+            await _silo.DisposeAsync();
         }
 
         if (_azurite is not null)
