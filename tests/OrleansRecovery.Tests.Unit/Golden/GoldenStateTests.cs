@@ -134,7 +134,7 @@ public sealed class GoldenStateTests
         var engine = host.Services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value;
         var table = host.Services.GetRequiredService<IOptionsMonitor<AzureTableStorageOptions>>().Get(engine.StorageProviderName);
 
-        Assert.IsType<OrleansGrainStorageSerializer>(table.GrainStorageSerializer);
+        Assert.IsType<ExactSizeGrainStorageSerializer>(table.GrainStorageSerializer);
         Assert.IsNotType<JsonGrainStorageSerializer>(table.GrainStorageSerializer);
     }
 
