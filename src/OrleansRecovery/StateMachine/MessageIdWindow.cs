@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 
 namespace OrleansRecovery.StateMachine;
@@ -41,6 +42,27 @@ public sealed class MessageIdWindow
         return window;
     }
 
+    /// <summary>
+    /// A window holding the ids packed by <see cref="ToPacked"/> (oldest first), trimmed to <paramref name="capacity"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The length is not a multiple of 8 bytes (the record is damaged).</exception>
+    public static MessageIdWindow FromPacked(int capacity, ReadOnlySpan<byte> packed)
+    {
+        if (packed.Length % sizeof(ulong) != 0)
+        {
+            throw new InvalidDataException(
+                $"Stored message-id window is {packed.Length} bytes, not a whole number of {sizeof(ulong)}-byte ids.");
+        }
+
+        var window = Empty(capacity);
+        for (var offset = 0; offset < packed.Length; offset += sizeof(ulong))
+        {
+            window = window.Add(BinaryPrimitives.ReadUInt64LittleEndian(packed[offset..]));
+        }
+
+        return window;
+    }
+
     /// <summary>True when the id is remembered.</summary>
     public bool Contains(ulong hash) => _set.Contains(hash);
 
@@ -67,4 +89,21 @@ public sealed class MessageIdWindow
 
     /// <summary>The remembered ids, oldest first.</summary>
     public ulong[] ToArray() => [.. _order];
+
+    /// <summary>
+    /// The remembered ids, oldest first, as 8 little-endian bytes each: the stored form. One length-prefixed blob serializes
+    /// without per-id tags and without the serializer's per-element work for a <c>ulong[]</c>.
+    /// </summary>
+    public byte[] ToPacked()
+    {
+        var packed = new byte[Count * sizeof(ulong)];
+        var offset = 0;
+        foreach (var hash in _order)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(packed.AsSpan(offset), hash);
+            offset += sizeof(ulong);
+        }
+
+        return packed;
+    }
 }
