@@ -7,6 +7,7 @@ namespace OrleansRecovery;
 /// <param name="Duplicate">Messages answered as duplicates (saved with the next header write, so a crash may lose the latest few).</param>
 /// <param name="Rejected">Messages rejected.</param>
 [GenerateSerializer]
+[OmitDefaultMemberValues] // Most counters of most transactions are zero; the header that holds them is rewritten per message.
 [Alias("OrleansRecovery.MessageCounters")]
 public readonly record struct MessageCounters(
     [property: Id(0)] long Processed,

@@ -235,7 +235,13 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private async Task FlushAsync(IReadOnlyList<Submission> group)
     {
         var state = await CurrentAsync(CancellationToken.None);
-        var transition = _machine.SubmitGroup(state, TransactionId, [.. group.Select(s => s.Messages)], _time.GetUtcNow(), NewRecoveryId);
+        var submissions = new IReadOnlyList<TransactionMessage?>[group.Count];
+        for (var i = 0; i < submissions.Length; i++)
+        {
+            submissions[i] = group[i].Messages;
+        }
+
+        var transition = _machine.SubmitGroup(state, TransactionId, submissions, _time.GetUtcNow(), NewRecoveryId);
         await CommitAsync(transition, CancellationToken.None);
         var offset = 0;
         foreach (var submission in group)

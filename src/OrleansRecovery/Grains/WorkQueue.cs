@@ -113,5 +113,9 @@ internal sealed class Submission
     public IReadOnlyList<TransactionMessage?> Messages { get; }
 
     /// <summary>Completed with one answer per message after the covering write, or with the write's error.</summary>
-    public TaskCompletionSource<IReadOnlyList<SubmitResult>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <remarks>
+    /// Continuations run synchronously: the caller's continuation is on the same grain, so the grain's scheduler runs it inline
+    /// during the flush (it only returns the answer). Running it asynchronously would queue one more work item per call.
+    /// </remarks>
+    public TaskCompletionSource<IReadOnlyList<SubmitResult>> Done { get; } = new();
 }

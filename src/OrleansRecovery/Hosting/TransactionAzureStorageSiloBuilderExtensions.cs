@@ -17,8 +17,9 @@ public static class TransactionAzureStorageSiloBuilderExtensions
 {
     /// <summary>
     /// Adds, on the storage account of <paramref name="connectionString"/>: an Azure Table grain storage for transaction records
-    /// using the Orleans binary serializer (compact, no type-name JSON, deletes cleared segments); Azure Queue persistent streams
-    /// with implicit subscriptions only, on explicitly named queues shared with producers; and Azure Table reminders.
+    /// using the Orleans binary serializer (compact, no type-name JSON, one exactly sized array per write, deletes cleared
+    /// segments); Azure Queue persistent streams with implicit subscriptions only, on explicitly named queues shared with
+    /// producers; and Azure Table reminders.
     /// Clustering is left to the host.
     /// </summary>
     public static ISiloBuilder UseTransactionRecoveryAzureStorage(this ISiloBuilder builder, string connectionString,
@@ -33,7 +34,8 @@ public static class TransactionAzureStorageSiloBuilderExtensions
         {
             o.TableServiceClient = new TableServiceClient(connectionString);
             o.TableName = azure.TableName;
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>());
+            o.GrainStorageSerializer = new OrleansRecovery.Storage.ExactSizeGrainStorageSerializer(
+                sp.GetRequiredService<Orleans.Serialization.Serializer>());
             o.DeleteStateOnClear = true;
         }));
 

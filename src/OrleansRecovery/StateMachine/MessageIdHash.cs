@@ -9,6 +9,22 @@ namespace OrleansRecovery.StateMachine;
 /// </summary>
 public static class MessageIdHash
 {
+    private const int StackLimit = 512;
+
     /// <summary>Hashes a message id.</summary>
-    public static ulong Of(string messageId) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(messageId));
+    public static ulong Of(string messageId)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+
+        // Every message is hashed on arrival; ids within the default limit (128 characters, at most 387 UTF-8 bytes) are
+        // encoded on the stack rather than into a new array.
+        if (Encoding.UTF8.GetMaxByteCount(messageId.Length) <= StackLimit)
+        {
+            Span<byte> buffer = stackalloc byte[StackLimit];
+            var length = Encoding.UTF8.GetBytes(messageId, buffer);
+            return XxHash3.HashToUInt64(buffer[..length]);
+        }
+
+        return XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(messageId));
+    }
 }

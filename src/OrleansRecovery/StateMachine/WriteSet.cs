@@ -27,10 +27,30 @@ public sealed record WriteSet
     public int RecordCount => (Header ? 1 : 0) + Segments.Count;
 
     /// <summary>The union of two write sets.</summary>
-    public WriteSet Union(WriteSet other) => new()
+    public WriteSet Union(WriteSet other)
     {
-        Header = Header || other.Header,
-        Segments = Segments.Union(other.Segments),
-        Garbage = Garbage.Union(other.Garbage),
-    };
+        ArgumentNullException.ThrowIfNull(other);
+
+        // A group of normal messages unions the same header-only set once per message: reuse a set that already covers the
+        // other instead of allocating an equal one.
+        if (Covers(other))
+        {
+            return this;
+        }
+
+        if (other.Covers(this))
+        {
+            return other;
+        }
+
+        return new()
+        {
+            Header = Header || other.Header,
+            Segments = Segments.Union(other.Segments),
+            Garbage = Garbage.Union(other.Garbage),
+        };
+    }
+
+    private bool Covers(WriteSet other) =>
+        (Header || !other.Header) && other.Segments.IsSubsetOf(Segments) && other.Garbage.IsSubsetOf(Garbage);
 }

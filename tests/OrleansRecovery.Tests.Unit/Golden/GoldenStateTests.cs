@@ -13,16 +13,19 @@ using OrleansRecovery.Storage;
 namespace OrleansRecovery.Tests.Unit.Golden;
 
 /// <summary>
-/// State written by version 1 of the record layout (a header and two pending-log segments, serialized exactly as the Azure Table
+/// State written by every layout of the records (a header and two pending-log segments, serialized exactly as the Azure Table
 /// provider stores them: <see cref="OrleansGrainStorageSerializer"/> over the Orleans binary serializer) still loads with the
-/// current code, rebuilds the same state and replays to the expected statement. If this fails, a type alias or field id of a
+/// current code, rebuilds the same state and replays to the expected statement. v1: the dedup window as a <c>ulong[]</c>, every
+/// field written; v2: the window packed in one byte array, default fields omitted. If this fails, a type alias or field id of a
 /// stored type changed: restore it (never renumber [Id]s), do not regenerate the fixtures.
-/// To write the fixtures again (only for a deliberate new layout, in a new folder): ORLEANSRECOVERY_WRITE_GOLDEN=1 dotnet test --filter GoldenState.
+/// To write the fixtures of the current layout (only for a deliberate new layout, in a new folder):
+/// ORLEANSRECOVERY_WRITE_GOLDEN=1 dotnet test --filter GoldenState.
 /// </summary>
 public sealed class GoldenStateTests
 {
     public const string WriteVariable = "ORLEANSRECOVERY_WRITE_GOLDEN";
-    private const string Version = "v1";
+    /// <summary>The layout the current code writes; older folders are only read.</summary>
+    private const string CurrentVersion = "v2";
     private const string TransactionId = "golden-account";
     private const string RecoveryId = "rec-golden-1";
     private static readonly DateTimeOffset Now = new(2025, 6, 1, 9, 30, 0, TimeSpan.Zero);
@@ -30,7 +33,9 @@ public sealed class GoldenStateTests
     /// <summary>Small segments so that the three parked messages span two segment records.</summary>
     private static readonly RecoveryLimits Limits = new() { SegmentMaxEntries = 2 };
 
-    private static string FixtureDirectory(string baseDirectory) => Path.Combine(baseDirectory, "Golden", Version);
+    public static TheoryData<string> Versions => ["v1", CurrentVersion];
+
+    private static string FixtureDirectory(string baseDirectory, string version) => Path.Combine(baseDirectory, "Golden", version);
 
     private static string[] FixtureNames => ["header.b64", "segment-0.b64", "segment-1.b64"];
 
@@ -39,23 +44,27 @@ public sealed class GoldenStateTests
     {
         if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
         {
-            WriteFixtures(FixtureDirectory(Path.Combine(SiloConfigFiles.RepositoryRoot, "tests", "OrleansRecovery.Tests.Unit")));
-            WriteFixtures(FixtureDirectory(AppContext.BaseDirectory));
+            WriteFixtures(FixtureDirectory(Path.Combine(SiloConfigFiles.RepositoryRoot, "tests", "OrleansRecovery.Tests.Unit"), CurrentVersion));
+            WriteFixtures(FixtureDirectory(AppContext.BaseDirectory, CurrentVersion));
         }
 
-        foreach (var name in FixtureNames)
+        foreach (var version in Versions)
         {
-            var path = Path.Combine(FixtureDirectory(AppContext.BaseDirectory), name);
-            Assert.True(File.Exists(path), $"Golden fixture {path} is missing (is it copied to the output directory?).");
+            foreach (var name in FixtureNames)
+            {
+                var path = Path.Combine(FixtureDirectory(AppContext.BaseDirectory, version), name);
+                Assert.True(File.Exists(path), $"Golden fixture {path} is missing (is it copied to the output directory?).");
+            }
         }
     }
 
-    [Fact]
-    public void GoldenState_FromVersion1_LoadsWithTheCurrentCode()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void GoldenState_LoadsWithTheCurrentCode(string version)
     {
-        var (header, segments) = ReadFixtures();
+        var (header, segments) = ReadFixtures(version);
 
-        Assert.Equal(1, header.SchemaVersion);
+        Assert.Equal(int.Parse(version[1..], System.Globalization.CultureInfo.InvariantCulture), header.SchemaVersion);
         Assert.Equal(TransactionMode.Recovering, header.Mode);
         Assert.Equal(RecoveryId, header.Recovery?.RecoveryId);
         Assert.Equal("ext1", header.Recovery?.Subject?.MessageId);
@@ -77,10 +86,11 @@ public sealed class GoldenStateTests
         Assert.Equal(TransactionId, segments[0].Entries[0].Message.TransactionId);
     }
 
-    [Fact]
-    public void GoldenState_FromVersion1_RebuildsAndReplaysToTheExpectedStatement()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void GoldenState_RebuildsAndReplaysToTheExpectedStatement(string version)
     {
-        var (header, segments) = ReadFixtures();
+        var (header, segments) = ReadFixtures(version);
         var machine = new RecoveryStateMachine(new LedgerLogic(), Limits);
 
         var state = TransactionRecords.ToState(header, segments, Limits, () => machine.NewState(TransactionId).Data);
@@ -111,12 +121,13 @@ public sealed class GoldenStateTests
         Assert.Equal(3, state.Counters.Replayed);
     }
 
-    [Fact]
-    public void StoredRecords_AreOrleansBinary_NotTypeNameJson()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void StoredRecords_AreOrleansBinary_NotTypeNameJson(string version)
     {
         foreach (var name in FixtureNames)
         {
-            var text = File.ReadAllText(Path.Combine(FixtureDirectory(AppContext.BaseDirectory), name)).Trim();
+            var text = File.ReadAllText(Path.Combine(FixtureDirectory(AppContext.BaseDirectory, version), name)).Trim();
             var bytes = Convert.FromBase64String(text);
             var asText = System.Text.Encoding.UTF8.GetString(bytes);
             Assert.DoesNotContain("$type", asText, StringComparison.Ordinal);
@@ -134,7 +145,7 @@ public sealed class GoldenStateTests
         var engine = host.Services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value;
         var table = host.Services.GetRequiredService<IOptionsMonitor<AzureTableStorageOptions>>().Get(engine.StorageProviderName);
 
-        Assert.IsType<OrleansGrainStorageSerializer>(table.GrainStorageSerializer);
+        Assert.IsType<ExactSizeGrainStorageSerializer>(table.GrainStorageSerializer);
         Assert.IsNotType<JsonGrainStorageSerializer>(table.GrainStorageSerializer);
     }
 
@@ -151,10 +162,10 @@ public sealed class GoldenStateTests
         return new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
     }
 
-    private static (TransactionHeaderRecord Header, List<PendingSegmentRecord> Segments) ReadFixtures()
+    private static (TransactionHeaderRecord Header, List<PendingSegmentRecord> Segments) ReadFixtures(string version)
     {
         var serializer = CreateStorageSerializer();
-        var dir = FixtureDirectory(AppContext.BaseDirectory);
+        var dir = FixtureDirectory(AppContext.BaseDirectory, version);
         BinaryData Read(string name) => BinaryData.FromBytes(Convert.FromBase64String(File.ReadAllText(Path.Combine(dir, name)).Trim()));
         var header = serializer.Deserialize<TransactionHeaderRecord>(Read("header.b64"))
             ?? throw new InvalidOperationException("The golden header deserialized to null.");

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansRecovery.Ledger;
+using OrleansRecovery.StateMachine;
+using OrleansRecovery.Storage;
+
+namespace OrleansRecovery.Tests.Unit;
+
+/// <summary>
+/// The header is rewritten with every message, so its size is paid on every storage write (issue 5, scenario "many": a 20-line
+/// ledger). Layout 1 stored it in 554 bytes; layout 2 packs the dedup window and omits default fields.
+/// </summary>
+public sealed class HeaderSizeTests
+{
+    private const string TransactionId = "many-o1-123";
+    private static readonly DateTimeOffset Now = new(2025, 6, 1, 9, 30, 0, TimeSpan.Zero);
+    private static readonly Serializer Serializer = new ServiceCollection()
+        .AddSerializer(b => b
+            .AddAssembly(typeof(TransactionMessage).Assembly)
+            .AddAssembly(typeof(TransactionHeaderRecord).Assembly)
+            .AddAssembly(typeof(LedgerData).Assembly))
+        .BuildServiceProvider()
+        .GetRequiredService<Serializer>();
+
+    [Fact]
+    public void HeaderOfATwentyMessageLedger_StaysCompact()
+    {
+        var header = TransactionRecords.ToHeader(TwentyCredits());
+
+        var bytes = new ExactSizeGrainStorageSerializer(Serializer).Serialize(header).ToArray();
+
+        // 515 bytes today: 160 of them are the 20 window ids, most of the rest is the ledger itself.
+        Assert.InRange(bytes.Length, 1, 520);
+    }
+
+    [Fact]
+    public void ExactSizeSerializer_WritesWhatOrleansGrainStorageSerializerWrites_AndReadsIt()
+    {
+        var header = TransactionRecords.ToHeader(TwentyCredits());
+        var exact = new ExactSizeGrainStorageSerializer(Serializer);
+
+        var ours = exact.Serialize(header).ToArray();
+        var stock = new OrleansGrainStorageSerializer(Serializer).Serialize(header).ToArray();
+
+        Assert.Equal(stock, ours);
+        var back = exact.Deserialize<TransactionHeaderRecord>(BinaryData.FromBytes(stock));
+        Assert.NotNull(back);
+        Assert.Equal(header.AdmittedIds, back.AdmittedIds);
+        Assert.Equal(20, Assert.IsType<LedgerData>(back.Data).Statement.Count);
+    }
+
+    [Fact]
+    public void HeaderRoundTrip_KeepsTheDedupWindowInOrder_AndOmittedFieldsReadAsDefaults()
+    {
+        var limits = new RecoveryLimits();
+        var state = TwentyCredits();
+        var exact = new ExactSizeGrainStorageSerializer(Serializer);
+
+        var stored = exact.Deserialize<TransactionHeaderRecord>(exact.Serialize(TransactionRecords.ToHeader(state)));
+        var reloaded = TransactionRecords.ToState(stored, [], limits, () => null);
+
+        Assert.Equal(TransactionHeaderRecord.CurrentSchemaVersion, stored!.SchemaVersion);
+        Assert.Empty(stored.Admitted);
+        Assert.Equal(state.Admitted.ToArray(), reloaded.Admitted.ToArray());
+        Assert.Equal(state.Counters, reloaded.Counters);
+        Assert.Equal(TransactionMode.Normal, reloaded.Mode);
+        Assert.Null(reloaded.Recovery);
+        Assert.Null(reloaded.Fault);
+        Assert.Empty(reloaded.Rejections);
+        Assert.True(reloaded.Pending.IsEmpty);
+    }
+
+    [Fact]
+    public void PackedWindow_OfDamagedLength_IsRefused()
+    {
+        var packed = MessageIdWindow.From(10, [1UL, 2UL, ulong.MaxValue]).ToPacked();
+
+        Assert.Equal([1UL, 2UL, ulong.MaxValue], MessageIdWindow.FromPacked(10, packed).ToArray());
+        Assert.Equal([2UL, ulong.MaxValue], MessageIdWindow.FromPacked(2, packed).ToArray());
+        Assert.Throws<InvalidDataException>(() => MessageIdWindow.FromPacked(10, packed.AsSpan(0, 7)));
+    }
+
+    /// <summary>The state after the benchmark's 20 credits (ids m0..m19).</summary>
+    private static TransactionState TwentyCredits()
+    {
+        var machine = new RecoveryStateMachine(new LedgerLogic(), new RecoveryLimits());
+        var state = machine.NewState(TransactionId);
+        for (var i = 0; i < 20; i++)
+        {
+            state = machine.Submit(state, TransactionId, [LedgerMessages.Credit($"m{i}", 1)], Now, () => "unexpected").State;
+        }
+
+        return state;
+    }
+}
