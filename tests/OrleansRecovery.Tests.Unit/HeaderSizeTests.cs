@@ -9,7 +9,7 @@ namespace OrleansRecovery.Tests.Unit;
 
 /// <summary>
 /// The header is rewritten with every message, so its size is paid on every storage write (issue 5, scenario "many": a 20-line
-/// ledger). Layout 1 stored it in 554 bytes; layout 2 packs the dedup window and omits default fields.
+/// ledger). Layout 1 stored it in 554 bytes; layout 2 omits default fields (and reads, and is read by, layout 1).
 /// </summary>
 public sealed class HeaderSizeTests
 {
@@ -30,8 +30,8 @@ public sealed class HeaderSizeTests
 
         var bytes = new ExactSizeGrainStorageSerializer(Serializer).Serialize(header).ToArray();
 
-        // 515 bytes today: 160 of them are the 20 window ids, most of the rest is the ledger itself.
-        Assert.InRange(bytes.Length, 1, 520);
+        // 534 bytes today (554 in layout 1): 160 of them are the 20 window ids, most of the rest is the ledger itself.
+        Assert.InRange(bytes.Length, 1, 540);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class HeaderSizeTests
         Assert.Equal(stock, ours);
         var back = exact.Deserialize<TransactionHeaderRecord>(BinaryData.FromBytes(stock));
         Assert.NotNull(back);
-        Assert.Equal(header.AdmittedIds, back.AdmittedIds);
+        Assert.Equal(header.Admitted, back.Admitted);
         Assert.Equal(20, Assert.IsType<LedgerData>(back.Data).Statement.Count);
     }
 
@@ -61,7 +61,7 @@ public sealed class HeaderSizeTests
         var reloaded = TransactionRecords.ToState(stored, [], limits, () => null);
 
         Assert.Equal(TransactionHeaderRecord.CurrentSchemaVersion, stored!.SchemaVersion);
-        Assert.Empty(stored.Admitted);
+        Assert.Equal(20, stored.Admitted.Length);
         Assert.Equal(state.Admitted.ToArray(), reloaded.Admitted.ToArray());
         Assert.Equal(state.Counters, reloaded.Counters);
         Assert.Equal(TransactionMode.Normal, reloaded.Mode);
@@ -69,16 +69,6 @@ public sealed class HeaderSizeTests
         Assert.Null(reloaded.Fault);
         Assert.Empty(reloaded.Rejections);
         Assert.True(reloaded.Pending.IsEmpty);
-    }
-
-    [Fact]
-    public void PackedWindow_OfDamagedLength_IsRefused()
-    {
-        var packed = MessageIdWindow.From(10, [1UL, 2UL, ulong.MaxValue]).ToPacked();
-
-        Assert.Equal([1UL, 2UL, ulong.MaxValue], MessageIdWindow.FromPacked(10, packed).ToArray());
-        Assert.Equal([2UL, ulong.MaxValue], MessageIdWindow.FromPacked(2, packed).ToArray());
-        Assert.Throws<InvalidDataException>(() => MessageIdWindow.FromPacked(10, packed.AsSpan(0, 7)));
     }
 
     /// <summary>The state after the benchmark's 20 credits (ids m0..m19).</summary>

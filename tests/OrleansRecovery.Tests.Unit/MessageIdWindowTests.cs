@@ -47,7 +47,7 @@ public sealed class MessageIdWindowTests
             {
                 Assert.Equal(model, window.ToArray());
                 Assert.All(model, id => Assert.True(window.Contains(id)));
-                Assert.Equal(model, MessageIdWindow.FromPacked(capacity, window.ToPacked()).ToArray());
+                Assert.Equal(model, MessageIdWindow.From(capacity, window.ToArray()).ToArray());
             }
         }
     }
@@ -59,7 +59,7 @@ public sealed class MessageIdWindowTests
 
         Assert.Equal(0, window.Count);
         Assert.False(window.Contains(1));
-        Assert.Empty(window.ToPacked());
+        Assert.Empty(window.ToArray());
     }
 
     private static List<ulong> Add(List<ulong> model, ulong id, int capacity)

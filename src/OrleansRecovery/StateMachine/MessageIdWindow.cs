@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 
 namespace OrleansRecovery.StateMachine;
 
@@ -46,27 +45,6 @@ public sealed class MessageIdWindow
         foreach (var hash in hashes)
         {
             window = window.Add(hash);
-        }
-
-        return window;
-    }
-
-    /// <summary>
-    /// A window holding the ids packed by <see cref="ToPacked"/> (oldest first), trimmed to <paramref name="capacity"/>.
-    /// </summary>
-    /// <exception cref="InvalidDataException">The length is not a multiple of 8 bytes (the record is damaged).</exception>
-    public static MessageIdWindow FromPacked(int capacity, ReadOnlySpan<byte> packed)
-    {
-        if (packed.Length % sizeof(ulong) != 0)
-        {
-            throw new InvalidDataException(
-                $"Stored message-id window is {packed.Length} bytes, not a whole number of {sizeof(ulong)}-byte ids.");
-        }
-
-        var window = Empty(capacity);
-        for (var offset = 0; offset < packed.Length; offset += sizeof(ulong))
-        {
-            window = window.Add(BinaryPrimitives.ReadUInt64LittleEndian(packed[offset..]));
         }
 
         return window;
@@ -145,25 +123,6 @@ public sealed class MessageIdWindow
 
     /// <summary>The remembered ids, oldest first.</summary>
     public ulong[] ToArray() => _log is { } log ? log.Items.AsSpan((int)(_start - log.Base), Count).ToArray() : [];
-
-    /// <summary>
-    /// The remembered ids, oldest first, as 8 little-endian bytes each: the stored form. One length-prefixed blob serializes
-    /// without per-id tags and without the serializer's per-element work for a <c>ulong[]</c>.
-    /// </summary>
-    public byte[] ToPacked()
-    {
-        var packed = new byte[Count * sizeof(ulong)];
-        if (_log is { } log)
-        {
-            var ids = log.Items.AsSpan((int)(_start - log.Base), Count);
-            for (var i = 0; i < ids.Length; i++)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(packed.AsSpan(i * sizeof(ulong)), ids[i]);
-            }
-        }
-
-        return packed;
-    }
 
     /// <summary>Ids in append order from absolute position <see cref="Base"/>; positions below <see cref="End"/> never change.</summary>
     private sealed class Log(long @base, int length)

@@ -6,9 +6,9 @@ namespace OrleansRecovery.Storage;
 /// with every message, so its size is paid on every write); a reader of any layout gets the default for a missing field.
 /// </summary>
 /// <remarks>
-/// Layout 1 stored the dedup window in <see cref="Admitted"/>; layout 2 stores it packed in <see cref="AdmittedIds"/>. Both are
-/// read. Code that knows only layout 1 would read a layout-2 header with an empty window: once layout 2 is written, do not roll
-/// back to, or run a mixed cluster with, a version older than the one that introduced it.
+/// Layout 2 differs from layout 1 only in leaving default fields out, so each layout reads the other: a rollback or a mixed
+/// cluster sees the same state, dedup window included. (Packing the window into one byte array saved a further 19 bytes but
+/// would have made older code read an empty window — duplicates applied twice after a rollback — so it was not kept.)
 /// </remarks>
 [GenerateSerializer]
 [OmitDefaultMemberValues]
@@ -39,7 +39,7 @@ public sealed class TransactionHeaderRecord
     /// <summary>The next pending sequence known when the header was written (segments may hold later ones).</summary>
     [Id(6)] public long NextSequence { get; set; }
 
-    /// <summary>Layout 1: hashes of recently admitted message ids, oldest first. Layout 2 leaves it empty.</summary>
+    /// <summary>Hashes of recently admitted message ids, oldest first.</summary>
     [Id(7)] public ulong[] Admitted { get; set; } = [];
 
     /// <summary>Answer counters.</summary>
@@ -50,10 +50,4 @@ public sealed class TransactionHeaderRecord
 
     /// <summary>The held poison message of a faulted transaction.</summary>
     [Id(10)] public FaultInfo? Fault { get; set; }
-
-    /// <summary>
-    /// Layout 2: hashes of recently admitted message ids, oldest first, 8 little-endian bytes each
-    /// (<see cref="StateMachine.MessageIdWindow.ToPacked"/>). Null in layout 1.
-    /// </summary>
-    [Id(11)] public byte[]? AdmittedIds { get; set; }
 }

@@ -19,7 +19,7 @@ public static class TransactionRecords
             FirstSegment = state.Pending.FirstSegment,
             ReplayPosition = state.Pending.ReplayPosition,
             NextSequence = state.Pending.NextSequence,
-            AdmittedIds = state.Admitted.ToPacked(),
+            Admitted = state.Admitted.ToArray(),
             Counters = state.Counters,
             Rejections = [.. state.Rejections],
         };
@@ -57,9 +57,7 @@ public static class TransactionRecords
             Recovery = header.Recovery,
             Fault = header.Fault,
             Data = header.Data,
-            Admitted = header.AdmittedIds is { } packed
-                ? MessageIdWindow.FromPacked(limits.DedupWindow, packed)
-                : MessageIdWindow.From(limits.DedupWindow, header.Admitted),
+            Admitted = MessageIdWindow.From(limits.DedupWindow, header.Admitted),
             Pending = pending,
             // Parking writes only a segment; entries appended after the header's last write are counted here.
             Counters = header.Counters with

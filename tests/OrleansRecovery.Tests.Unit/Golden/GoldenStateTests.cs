@@ -16,7 +16,7 @@ namespace OrleansRecovery.Tests.Unit.Golden;
 /// State written by every layout of the records (a header and two pending-log segments, serialized exactly as the Azure Table
 /// provider stores them: <see cref="OrleansGrainStorageSerializer"/> over the Orleans binary serializer) still loads with the
 /// current code, rebuilds the same state and replays to the expected statement. v1: the dedup window as a <c>ulong[]</c>, every
-/// field written; v2: the window packed in one byte array, default fields omitted. If this fails, a type alias or field id of a
+/// field written; v2: default fields omitted (otherwise the same fields). If this fails, a type alias or field id of a
 /// stored type changed: restore it (never renumber [Id]s), do not regenerate the fixtures.
 /// To write the fixtures of the current layout (only for a deliberate new layout, in a new folder):
 /// ORLEANSRECOVERY_WRITE_GOLDEN=1 dotnet test --filter GoldenState.
