@@ -21,7 +21,7 @@ if [[ ! -x "$CHROMIUM" ]]; then
   fi
   echo "[test.sh] installing Debian's Chromium for the browser tests (apt-get install chromium)"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 exec dotnet test OrleansRecovery.sln -c Release "$@"
