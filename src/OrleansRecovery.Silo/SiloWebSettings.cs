@@ -53,8 +53,8 @@ public sealed class SiloWebSettings
         var port = web.Port("Port", DefaultPort);
         var host = web.ListenHost("Host", DefaultHost, "*");
 
-        var dashboard = Path(web, "DashboardPath", "/dashboard");
-        var admin = Path(web, "AdminPath", "/admin");
+        var dashboard = RoutePath(web, "DashboardPath", "/dashboard");
+        var admin = RoutePath(web, "AdminPath", "/admin");
         if (string.Equals(dashboard, admin, StringComparison.OrdinalIgnoreCase))
         {
             failures.Add($"{Section}:DashboardPath and {Section}:AdminPath are both '{admin}'; they must differ.");
@@ -81,7 +81,7 @@ public sealed class SiloWebSettings
         };
     }
 
-    private static string Path(SettingReader web, string key, string fallback)
+    private static string RoutePath(SettingReader web, string key, string fallback)
     {
         var raw = web[key];
         if (string.IsNullOrWhiteSpace(raw))

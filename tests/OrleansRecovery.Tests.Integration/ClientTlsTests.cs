@@ -3,11 +3,9 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using OrleansRecovery.Cli;
 using OrleansRecovery.Client;
 using OrleansRecovery.Ledger;
@@ -239,36 +237,8 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
         Assert.DoesNotContain("not-the-password", failure, StringComparison.Ordinal);
     }
 
-    private async Task<IHost> StartClientAsync(TransactionClientTlsOptions tls)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = fixture.ClusterId;
-                o.ServiceId = "orleansrecovery";
-            });
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(fixture.Azurite.ConnectionString));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15));
-            client.UseTransactionRecoveryTls(tls);
-
-            // Fail at once instead of retrying forever.
-            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
-        });
-        var host = builder.Build();
-        try
-        {
-            using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await host.StartAsync(start.Token);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-    }
+    private Task<IHost> StartClientAsync(TransactionClientTlsOptions tls) =>
+        AzureTableClusterClient.StartAsync(fixture.ClusterId, fixture.Azurite.ConnectionString, client => client.UseTransactionRecoveryTls(tls));
 
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {

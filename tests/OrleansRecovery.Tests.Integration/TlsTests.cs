@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Azure.Data.Tables;
 using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using OrleansRecovery.Ledger;
 using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
@@ -135,34 +133,6 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("Unable to connect to any of the 2 available gateways", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task<IHost> StartClientAsync(SiloTlsSettings? tls)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = _clusterId;
-                o.ServiceId = "orleansrecovery";
-            });
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(Azurite.ConnectionString));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15));
-            tls?.ApplyTo(client);
-
-            // Fail at once instead of retrying forever.
-            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
-        });
-        var host = builder.Build();
-        try
-        {
-            using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await host.StartAsync(start.Token);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-    }
+    private Task<IHost> StartClientAsync(SiloTlsSettings? tls) =>
+        AzureTableClusterClient.StartAsync(_clusterId, Azurite.ConnectionString, client => tls?.ApplyTo(client));
 }

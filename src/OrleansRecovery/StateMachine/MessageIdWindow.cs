@@ -1,4 +1,3 @@
-
 namespace OrleansRecovery.StateMachine;
 
 /// <summary>
