@@ -65,6 +65,40 @@ public sealed class PoisonMessageTests(LedgerClusterFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task FaultedTransaction_ReloadedFromStorage_StillHoldsItsMessage_KeepsParking_AndDrainsInOrderWhenSkipped()
+    {
+        var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
+        await c.SubmitAsync(tx, LedgerMessages.Credit("c1", 10));
+        Assert.Equal(SubmitOutcome.Queued, (await c.SubmitAsync(tx, TestLedgerLogic.Poison("bad"), expectEffect: false)).Outcome);
+        Assert.Equal(SubmitOutcome.Queued, (await c.SubmitAsync(tx, LedgerMessages.Credit("c2", 5))).Outcome);
+        var before = await _client.GetStatusAsync(tx);
+        Assert.Equal(TransactionMode.Faulted, before.Mode);
+
+        // P1 for the Faulted mode: a new activation reads the held message, its error and the parked log from storage.
+        var grain = _client.GetTransaction(tx);
+        await _cluster.Cluster.DeactivateAsync(grain);
+        await _cluster.Cluster.WaitForDeactivationAsync(grain);
+        var after = await _client.GetStatusAsync(tx);
+
+        Assert.Equal(TransactionMode.Faulted, after.Mode);
+        Assert.Equal("bad", after.Fault!.Message.MessageId);
+        Assert.Equal(before.Fault!.Error, after.Fault.Error);
+        Assert.Equal(before.Fault.Since, after.Fault.Since);
+        Assert.True(after.Fault.Attempts >= before.Fault.Attempts, $"attempts went back from {before.Fault.Attempts} to {after.Fault.Attempts}");
+        Assert.Equal(1, after.PendingCount);
+        Assert.Equal(SubmitOutcome.Queued, (await c.SubmitAsync(tx, LedgerMessages.Credit("c3", 1))).Outcome);
+        Assert.Equal(SubmitOutcome.Duplicate, (await c.SubmitAsync(tx, TestLedgerLogic.Poison("bad"), expectEffect: false)).Outcome);
+
+        await grain.SkipFaultedAsync("reloaded, then skipped");
+        await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
+        var data = await _client.DataAsync(tx);
+        Assert.Equal(["c1", "c2", "c3"], data.StatementIds());
+        Assert.Equal(16, data.Balance);
+        await c.AssertCheckerCleanAsync(tx);
+    }
+
+    [Fact]
     public async Task OperatorCalls_OnATransactionThatIsNotFaulted_FailClearly()
     {
         var tx = Ids.Transaction();

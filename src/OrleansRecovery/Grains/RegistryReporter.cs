@@ -21,6 +21,7 @@ internal sealed class RegistryReporter
     private RegistryEntry? _last;
     private DateTimeOffset _lastAt;
     private bool _registered;
+    private IRecoveryRegistryShardGrain? _shard;
 
     /// <summary>
     /// True when the registry holds an older picture than the last state offered: the report was skipped by the rate limit or
@@ -36,8 +37,9 @@ internal sealed class RegistryReporter
         _logger = logger;
     }
 
+    // The shard is fixed by the id: resolved on first use, not re-hashed at every report.
     private IRecoveryRegistryShardGrain Shard =>
-        _grains.GetGrain<IRecoveryRegistryShardGrain>(RegistryShards.Of(_transactionId, _options.RegistryShards));
+        _shard ??= _grains.GetGrain<IRecoveryRegistryShardGrain>(RegistryShards.Of(_transactionId, _options.RegistryShards));
 
     /// <summary>The registry entry for <paramref name="state"/>, or null when the transaction is healthy.</summary>
     public RegistryEntry? EntryFor(TransactionState state, DateTimeOffset now)

@@ -72,7 +72,7 @@ public static class MessageValidator
 
         for (var i = 0; i < value.Length; i++)
         {
-            if (char.IsControl(value[i]) || char.IsSurrogate(value[i]) && !IsValidSurrogatePair(value, i))
+            if (char.IsControl(value[i]) || char.IsSurrogate(value[i]) && !TransactionIds.IsPaired(value, i))
             {
                 return $"{name} contains a control or invalid character (U+{(int)value[i]:X4}) at position {i}.";
             }
@@ -80,9 +80,4 @@ public static class MessageValidator
 
         return null;
     }
-
-    private static bool IsValidSurrogatePair(string value, int i) =>
-        char.IsHighSurrogate(value[i])
-            ? i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])
-            : i > 0 && char.IsHighSurrogate(value[i - 1]);
 }

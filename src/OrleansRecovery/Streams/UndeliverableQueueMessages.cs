@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 using OrleansRecovery.Diagnostics;
+using OrleansRecovery.StateMachine;
 
 namespace OrleansRecovery.Streams;
 
@@ -43,13 +44,10 @@ internal sealed class UndeliverableQueueMessages : IQueueDataAdapter<string, IBa
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _metrics.UndeliverableQueueMessage();
-            Log.UndeliverableQueueMessage(_logger, ex, _provider, sequenceId, Excerpt(queueMessage));
+            Log.UndeliverableQueueMessage(_logger, ex, _provider, sequenceId, queueMessage is null ? "(null)" : MessageValidator.Truncate(queueMessage));
             return new EmptyBatch(StreamId.Create(Namespace, _provider), new EventSequenceTokenV2(sequenceId));
         }
     }
-
-    private static string Excerpt(string? text) =>
-        text is null ? "(null)" : text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 
     /// <summary>A batch with no events: nothing is delivered, and the queue message is deleted like any delivered one.</summary>
     private sealed class EmptyBatch(StreamId streamId, StreamSequenceToken token) : IBatchContainer
