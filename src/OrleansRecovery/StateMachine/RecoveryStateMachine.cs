@@ -52,6 +52,7 @@ public sealed class RecoveryStateMachine
         var results = new List<SubmitResult>();
         var writes = WriteSet.None;
         RecoveryInfo? started = null;
+        var keyProblem = TransactionIds.Problem(transactionId); // the key is the same for the whole group: checked once
         foreach (var messages in submissions)
         {
             ArgumentNullException.ThrowIfNull(messages);
@@ -66,7 +67,7 @@ public sealed class RecoveryStateMachine
 
             foreach (var message in messages)
             {
-                var step = Decide(state, transactionId, message, now, newRecoveryId);
+                var step = Decide(state, transactionId, keyProblem, message, now, newRecoveryId);
                 state = step.State;
                 results.Add(step.Results[0]);
                 writes = writes.Union(step.Writes);
@@ -275,10 +276,10 @@ public sealed class RecoveryStateMachine
         return Reject(state, null, rejection, now);
     }
 
-    private Transition Decide(TransactionState state, string transactionId, TransactionMessage? message,
+    private Transition Decide(TransactionState state, string transactionId, string? keyProblem, TransactionMessage? message,
         DateTimeOffset now, Func<string> newRecoveryId)
     {
-        if (TransactionIds.Problem(transactionId) is { } badKey)
+        if (keyProblem is { } badKey)
         {
             // Nothing may be stored under an unusable key (it could alias another transaction's records): answer, write nothing.
             var counted = state with { Counters = state.Counters with { Rejected = state.Counters.Rejected + 1 } };
