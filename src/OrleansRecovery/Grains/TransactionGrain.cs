@@ -390,8 +390,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             return;
         }
 
-        var factor = Math.Pow(2, Math.Min(fault.Attempts - 1, 20));
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.PoisonRetryDelay.Ticks * factor, _options.ReplayRetryMaxDelay.Ticks));
+        var delay = Backoff(_options.PoisonRetryDelay, fault.Attempts, _options.ReplayRetryMaxDelay);
         _faultRetryTimer = this.RegisterGrainTimer(
             static (grain, cancellationToken) => grain._work.RunExclusiveAsync(async () =>
             {
@@ -492,9 +491,15 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
 
     private TimeSpan ReplayRetryDelay(int failures)
     {
-        var factor = Math.Pow(2, Math.Min(failures - 1, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.ReplayRetryBaseDelay.Ticks * factor, _options.ReplayRetryMaxDelay.Ticks));
+        var delay = Backoff(_options.ReplayRetryBaseDelay, failures, _options.ReplayRetryMaxDelay);
         return delay < _options.ReplayStepInterval ? _options.ReplayStepInterval : delay;
+    }
+
+    /// <summary><paramref name="first"/> doubled for each attempt after the first, at most <paramref name="max"/>.</summary>
+    private static TimeSpan Backoff(TimeSpan first, int attempt, TimeSpan max)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
+        return TimeSpan.FromTicks((long)Math.Min(first.Ticks * factor, max.Ticks));
     }
 
     private async Task ClearGarbageAsync(IEnumerable<long> garbage, CancellationToken cancellationToken)
