@@ -42,8 +42,20 @@ public sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShardGr
         }
 
         entries[entry.TransactionId] = entry;
+        if (known is not null && SameIdentity(known, entry))
+        {
+            // Only the depth, its age or the report time changed (the periodic refresh): keep it in memory. Storage holds what
+            // must survive a restart (that the transaction is listed, in which mode, since when, why); after a restart the
+            // transaction's next report or watchdog tick brings the depth back, and stuck is judged again at listing time.
+            return;
+        }
+
         await WriteAsync();
     }
+
+    private static bool SameIdentity(RegistryEntry a, RegistryEntry b) =>
+        a.Mode == b.Mode && a.Since == b.Since && a.Reason == b.Reason && a.RecoveryId == b.RecoveryId
+        && a.FaultMessageId == b.FaultMessageId && a.Stuck == b.Stuck;
 
     /// <inheritdoc />
     public async Task RemoveAsync(string transactionId)
