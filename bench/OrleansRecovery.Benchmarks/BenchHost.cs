@@ -76,6 +76,12 @@ public sealed class BenchHost : IAsyncDisposable
                         o.TableName = NaiveTable;
                         o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>());
                     }));
+                    silo.AddAzureTableGrainStorage(NaiveStorage.Control, ob => ob.Configure<IServiceProvider>((o, sp) =>
+                    {
+                        o.TableServiceClient = new TableServiceClient(connection);
+                        o.TableName = NaiveTable + "Control";
+                        o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>());
+                    }));
                     silo.AddAzureTableGrainStorage(NaiveStorage.Json, ob => ob.Configure(o =>
                     {
                         o.TableServiceClient = new TableServiceClient(connection);

@@ -41,6 +41,12 @@ public sealed class BenchOptions
     /// <summary>hot: messages.</summary>
     public int HotMessages { get; private set; } = 20_000;
 
+    /// <summary>Rounds per arm of the many scenario (its transactions are split evenly over them).</summary>
+    public int ManyRounds { get; private set; } = 8;
+
+    /// <summary>How long the client scenarios warm up before the first timed round.</summary>
+    public TimeSpan WarmUp { get; private set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest the naive grain gets per scenario before its rate is taken over what it finished.</summary>
     public TimeSpan NaiveBudget { get; private set; } = TimeSpan.FromSeconds(60);
 
@@ -95,9 +101,11 @@ public sealed class BenchOptions
         if (args.Contains("--quick"))
         {
             o.Quick = true;
-            o.ManyTransactions = 100;
-            o.ManyMessages = 5;
+            o.ManyTransactions = 256;
+            o.ManyMessages = 4;
             o.HotMessages = 1_000;
+            o.ManyRounds = 2;
+            o.WarmUp = TimeSpan.FromSeconds(3);
             o.NaiveBudget = TimeSpan.FromSeconds(10);
             o.AppendDepths = [100, 1_000];
             o.AppendSamples = 20;
@@ -141,6 +149,12 @@ public sealed class BenchOptions
                     break;
                 case "--concurrency":
                     o.Concurrency = NextInt();
+                    break;
+                case "--many-rounds":
+                    o.ManyRounds = NextInt();
+                    break;
+                case "--warm-up-s":
+                    o.WarmUp = TimeSpan.FromSeconds(NextInt());
                     break;
                 case "--hot-messages":
                     o.HotMessages = NextInt();
@@ -188,6 +202,13 @@ public sealed class BenchOptions
             }
         }
 
+        if (o.ManyRounds < 1 || o.ManyTransactions % o.ManyRounds != 0 || o.ManyTransactions / o.ManyRounds <= o.Concurrency)
+        {
+            throw new ArgumentException(
+                $"--many-rounds {o.ManyRounds}: it must divide the {o.ManyTransactions} many transactions into rounds of more than " +
+                $"--concurrency ({o.Concurrency}) transactions each, so no transaction is submitted to twice at once.");
+        }
+
         return o;
     }
 
@@ -207,7 +228,7 @@ public sealed class BenchOptions
     /// <summary>The help text.</summary>
     public const string Usage = """
         usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream] [--check-targets]
-               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--hot-messages N]
+               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-rounds N] [--warm-up-s N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N]

@@ -41,6 +41,27 @@ public static class Machine
     /// <summary>Peak resident set of another process in MiB (VmHWM), or null.</summary>
     public static double? PeakRssMb(int pid) => ReadKb($"/proc/{pid}/status", "VmHWM:") is { } k ? k / 1024.0 : null;
 
+    /// <summary>CPU time (user + system) a process has used so far, or null when unknown (not Linux, or it has exited).</summary>
+    public static TimeSpan? CpuTime(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the parenthesised command name.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static long? ReadKb(string path, string key)
     {
         try

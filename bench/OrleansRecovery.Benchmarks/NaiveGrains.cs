@@ -33,6 +33,13 @@ public interface INaiveTransactionGrain : IGrainWithStringKey
 [Alias("Bench.INaiveBinaryGrain")]
 public interface INaiveBinaryGrain : INaiveTransactionGrain;
 
+/// <summary>
+/// The naive grain again, on its own table: the many scenario's control arm. It stands where the engine stands in the schedule,
+/// with a table of its own as the engine has, so naive-versus-control shows what the schedule alone does to a ratio.
+/// </summary>
+[Alias("Bench.INaiveControlGrain")]
+public interface INaiveControlGrain : INaiveTransactionGrain;
+
 /// <summary>The naive grain on Orleans' default storage serializer (Newtonsoft JSON with type names).</summary>
 [Alias("Bench.INaiveJsonGrain")]
 public interface INaiveJsonGrain : INaiveTransactionGrain;
@@ -69,6 +76,9 @@ public static class NaiveStorage
 {
     /// <summary>Azure Table, Orleans binary serializer.</summary>
     public const string Binary = "naive-binary";
+
+    /// <summary>Azure Table, binary serializer, own table: the control arm.</summary>
+    public const string Control = "naive-control";
 
     /// <summary>Azure Table, default (JSON) serializer.</summary>
     public const string Json = "naive-json";
@@ -244,6 +254,11 @@ public abstract class NaiveTransactionGrainBase : Grain, INaiveTransactionGrain
 public sealed class NaiveBinaryGrain(
     [PersistentState("naive", NaiveStorage.Binary)] IPersistentState<NaiveState> state, ITransactionLogic logic)
     : NaiveTransactionGrainBase(state, logic), INaiveBinaryGrain;
+
+/// <summary>The naive grain on <see cref="NaiveStorage.Control"/>.</summary>
+public sealed class NaiveControlGrain(
+    [PersistentState("naive", NaiveStorage.Control)] IPersistentState<NaiveState> state, ITransactionLogic logic)
+    : NaiveTransactionGrainBase(state, logic), INaiveControlGrain;
 
 /// <summary>The naive grain on <see cref="NaiveStorage.Json"/>.</summary>
 public sealed class NaiveJsonGrain(
