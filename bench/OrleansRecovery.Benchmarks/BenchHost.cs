@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Storage;
+using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 using OrleansRecovery.Testing;
 
@@ -64,6 +65,11 @@ public sealed class BenchHost : IAsyncDisposable
                 c.ConfigureSilo = silo =>
                 {
                     silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+                    if (options.DedupWindow is { } window)
+                    {
+                        silo.Services.PostConfigure<TransactionRecoveryOptions>(o => o.DedupWindow = window);
+                    }
+
                     if (options.CacheSize is { } cacheSize)
                     {
                         // Not exposed by UseTransactionRecoveryAzureStorage: the provider's named SimpleQueueCacheOptions.

@@ -41,6 +41,9 @@ public sealed class BenchOptions
     /// <summary>hot: messages.</summary>
     public int HotMessages { get; private set; } = 20_000;
 
+    /// <summary>The engine's <c>DedupWindow</c>, when not its default (to measure what the duplicate window costs).</summary>
+    public int? DedupWindow { get; private set; }
+
     /// <summary>Rounds per arm of the many scenario (its transactions are split evenly over them).</summary>
     public int ManyRounds { get; private set; } = 8;
 
@@ -150,6 +153,9 @@ public sealed class BenchOptions
                 case "--concurrency":
                     o.Concurrency = NextInt();
                     break;
+                case "--dedup-window":
+                    o.DedupWindow = NextInt();
+                    break;
                 case "--many-rounds":
                     o.ManyRounds = NextInt();
                     break;
@@ -228,7 +234,7 @@ public sealed class BenchOptions
     /// <summary>The help text.</summary>
     public const string Usage = """
         usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream] [--check-targets]
-               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-rounds N] [--warm-up-s N] [--hot-messages N]
+               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N]
