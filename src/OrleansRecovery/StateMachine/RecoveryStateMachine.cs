@@ -261,7 +261,7 @@ public sealed class RecoveryStateMachine
                 WriteSet.None);
         }
 
-        if (MessageValidator.Validate(message, transactionId, Limits) is { } invalid)
+        if (MessageValidator.Validate(message, transactionId, Limits, out var payloadBytes) is { } invalid)
         {
             return Reject(state, message, invalid, now);
         }
@@ -275,7 +275,7 @@ public sealed class RecoveryStateMachine
 
         return message.Kind == MessageKind.Recovery
             ? DecideRecovery(state, message, idHash, now)
-            : DecideNormal(state, message, idHash, now, newRecoveryId);
+            : DecideNormal(state, message, idHash, payloadBytes, now, newRecoveryId);
     }
 
     private Transition DecideRecovery(TransactionState state, TransactionMessage message, ulong idHash, DateTimeOffset now)
@@ -330,18 +330,19 @@ public sealed class RecoveryStateMachine
         return Answer(next, result, new WriteSet { Header = true });
     }
 
-    private Transition DecideNormal(TransactionState state, TransactionMessage message, ulong idHash, DateTimeOffset now,
-        Func<string> newRecoveryId)
+    private Transition DecideNormal(TransactionState state, TransactionMessage message, ulong idHash, int payloadBytes,
+        DateTimeOffset now, Func<string> newRecoveryId)
     {
         if (state.Mode != TransactionMode.Normal || !state.Pending.IsEmpty)
         {
-            var size = PendingEntry.EstimateBytes(message);
+            // Counted once: the payload was measured by validation, and the entry keeps this size for the log's accounting.
+            var size = PendingEntry.EstimateBytes(message, payloadBytes);
             if (!state.Pending.CanAdmit(size, Limits, out var full))
             {
                 return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.PendingLogFull, full!), now);
             }
 
-            var (pending, segment) = state.Pending.Append(message, now, Limits);
+            var (pending, segment) = state.Pending.Append(message, now, Limits, size);
             var parked = state with
             {
                 Pending = pending,
