@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
@@ -167,18 +166,6 @@ public static partial class SiloHostBuilder
             return value.Trim();
         }
 
-        int Port(string key)
-        {
-            var raw = orleans[key];
-            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            {
-                failures.Add($"{SiloSettings.OrleansSection}:{key} is '{raw ?? "(missing)"}'; it must be a port number between 1 and 65535.");
-                return 0;
-            }
-
-            return port;
-        }
-
         var clusterId = Required("ClusterId");
         var serviceId = Required("ServiceId");
         var clusteringRaw = orleans[SiloSettings.ClusteringModeKey];
@@ -198,19 +185,15 @@ public static partial class SiloHostBuilder
                 $"configuration; choose the clustering with {SiloSettings.OrleansSection}:{SiloSettings.ClusteringModeKey} (Localhost or AzureTable).");
         }
 
-        var siloPort = Port("SiloPort");
-        var gatewayPort = Port("GatewayPort");
+        var reader = new SettingReader(configuration, SiloSettings.OrleansSection, failures);
+        var siloPort = reader.RequiredPort("SiloPort");
+        var gatewayPort = reader.RequiredPort("GatewayPort");
         if (siloPort != 0 && siloPort == gatewayPort)
         {
             failures.Add($"{SiloSettings.OrleansSection}:SiloPort and {SiloSettings.OrleansSection}:GatewayPort are both {siloPort}; they must differ.");
         }
 
-        var listenRaw = orleans["ListenOnAnyHostAddress"];
-        var listenOnAny = false;
-        if (!string.IsNullOrWhiteSpace(listenRaw) && !bool.TryParse(listenRaw, out listenOnAny))
-        {
-            failures.Add($"{SiloSettings.OrleansSection}:ListenOnAnyHostAddress is '{listenRaw}'; it must be true or false.");
-        }
+        var listenOnAny = reader.Boolean("ListenOnAnyHostAddress", fallback: false);
 
         var advertised = orleans["AdvertisedHost"];
         var connectionString = configuration[SiloSettings.ConnectionStringKey];
@@ -227,7 +210,12 @@ public static partial class SiloHostBuilder
         var engine = BindEngineOptions(configuration, failures);
         if (azure is not null)
         {
-            ValidateAzure(azure, failures);
+            var azureResult = new TransactionAzureStorageOptionsValidator().Validate(null, azure);
+            if (azureResult.Failed)
+            {
+                failures.AddRange(azureResult.Failures ?? []);
+            }
+
             if (engine is not null)
             {
                 var section = configuration.GetSection(TransactionRecoveryOptions.SectionName);
@@ -369,11 +357,11 @@ public static partial class SiloHostBuilder
     public static IHostApplicationBuilder CreateBuilder(string profile, string? configDirectory = null, IReadOnlyList<string>? args = null)
     {
         var dir = FindConfigDirectory(configDirectory);
-        var raw = LoadConfiguration(dir, profile, args)[$"{SiloWebSettings.Section}:Enabled"];
-        var web = false;
-        if (!string.IsNullOrWhiteSpace(raw) && !bool.TryParse(raw, out web))
+        var failures = new List<string>();
+        var web = new SettingReader(LoadConfiguration(dir, profile, args), SiloWebSettings.Section, failures).Boolean("Enabled", fallback: false);
+        if (failures.Count > 0)
         {
-            throw new SiloConfigurationException($"{SiloWebSettings.Section}:Enabled is '{raw}'; it must be true or false.");
+            throw new SiloConfigurationException(failures[0]);
         }
 
         string[] commandLine = [.. args ?? []];
@@ -454,56 +442,6 @@ public static partial class SiloHostBuilder
         }
     }
 
-    private static void ValidateAzure(TransactionAzureStorageOptions o, List<string> failures)
-    {
-        const string s = TransactionAzureStorageOptions.SectionName;
-        if (string.IsNullOrWhiteSpace(o.StorageProviderName))
-        {
-            failures.Add($"{s}:StorageProviderName is empty; name the grain storage for transaction records.");
-        }
-
-        if (string.IsNullOrWhiteSpace(o.StreamProviderName))
-        {
-            failures.Add($"{s}:StreamProviderName is empty; name the stream provider.");
-        }
-
-        if (o.TableName is null || !TableName().IsMatch(o.TableName))
-        {
-            failures.Add($"{s}:TableName is '{o.TableName}'; an Azure table name is 3-63 letters and digits, starting with a letter.");
-        }
-
-        if (o.QueueCount is < 1 or > 64)
-        {
-            failures.Add($"{s}:QueueCount is {o.QueueCount}; it must be between 1 and 64.");
-        }
-
-        var longest = $"{o.QueuePrefix}-{Math.Max(o.QueueCount - 1, 0)}";
-        if (o.QueuePrefix is null || !QueuePrefix().IsMatch(o.QueuePrefix) || longest.Length > 63)
-        {
-            failures.Add($"{s}:QueuePrefix is '{o.QueuePrefix}'; queue names '{{prefix}}-{{n}}' must be 3-63 lowercase letters, digits and single hyphens, starting with a letter or digit.");
-        }
-
-        if (o.QueuePollPeriod < TimeSpan.FromMilliseconds(10) || o.QueuePollPeriod > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"{s}:QueuePollPeriod is {o.QueuePollPeriod}; it must be between 00:00:00.010 and 00:01:00.");
-        }
-
-        if (o.QueueCacheSize is < 16 or > 100_000)
-        {
-            failures.Add($"{s}:QueueCacheSize is {o.QueueCacheSize}; it must be between 16 and 100000.");
-        }
-
-        if (o.BatchContainerBatchSize is < 1 or > 32)
-        {
-            failures.Add($"{s}:BatchContainerBatchSize is {o.BatchContainerBatchSize}; it must be between 1 and 32 (Azure Queue receives at most 32 messages at once).");
-        }
-
-        if (o.MessageVisibilityTimeout < TimeSpan.FromSeconds(1) || o.MessageVisibilityTimeout > TimeSpan.FromDays(7))
-        {
-            failures.Add($"{s}:MessageVisibilityTimeout is {o.MessageVisibilityTimeout}; it must be between 00:00:01 and 7.00:00:00.");
-        }
-    }
-
     private static void CheckSame(IConfigurationSection section, string key, string azureValue, List<string> failures)
     {
         var value = section[key];
@@ -541,10 +479,4 @@ public static partial class SiloHostBuilder
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex ProfileName();
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
-    private static partial Regex TableName();
-
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z0-9]$")]
-    private static partial Regex QueuePrefix();
 }
