@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using OrleansRecovery.Client;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 
@@ -21,77 +21,45 @@ namespace OrleansRecovery.Silo;
 /// (naming each one at fault), and wire Orleans clustering, Azure Storage and the OrleansRecovery engine with the ledger logic.
 /// Tests call it to validate every profile without starting a silo.
 /// </summary>
-public static partial class SiloHostBuilder
+public static class SiloHostBuilder
 {
     /// <summary>The environment variable naming the profile when there is no <c>--profile</c> argument.</summary>
-    public const string ProfileEnvironmentVariable = "ORLEANSRECOVERY_PROFILE";
+    public const string ProfileEnvironmentVariable = SiloConfigDirectory.ProfileEnvironmentVariable;
 
     /// <summary>The environment variable naming the configuration directory when there is no <c>--config-dir</c> argument.</summary>
-    public const string ConfigDirectoryEnvironmentVariable = "ORLEANSRECOVERY_CONFIG_DIR";
+    public const string ConfigDirectoryEnvironmentVariable = SiloConfigDirectory.DirectoryEnvironmentVariable;
 
     /// <summary>The profile used when none is named.</summary>
-    public const string DefaultProfile = "local";
+    public const string DefaultProfile = SiloConfigDirectory.DefaultProfile;
 
     /// <summary>The name of the configuration directory.</summary>
-    public const string ConfigDirectoryName = "silo-config";
+    public const string ConfigDirectoryName = SiloConfigDirectory.DirectoryName;
 
     /// <summary>The profile: <c>--profile NAME</c> (or <c>--profile=NAME</c>), else <see cref="ProfileEnvironmentVariable"/>, else <c>local</c>.</summary>
-    public static string ResolveProfile(IReadOnlyList<string> args, Func<string, string?>? environment = null)
-    {
-        environment ??= Environment.GetEnvironmentVariable;
-        var profile = ArgumentValue(args, "--profile") ?? environment(ProfileEnvironmentVariable);
-        return string.IsNullOrWhiteSpace(profile) ? DefaultProfile : profile.Trim();
-    }
+    /// <exception cref="SiloConfigurationException"><c>--profile</c> has no value.</exception>
+    public static string ResolveProfile(IReadOnlyList<string> args, Func<string, string?>? environment = null) =>
+        Translate(() => SiloConfigDirectory.ResolveProfile(SiloConfigDirectory.ArgumentValue(args, "--profile"), environment));
 
     /// <summary>The configuration directory named by <c>--config-dir DIR</c> or <see cref="ConfigDirectoryEnvironmentVariable"/>, or null.</summary>
-    public static string? ResolveConfigDirectoryArgument(IReadOnlyList<string> args, Func<string, string?>? environment = null)
-    {
-        environment ??= Environment.GetEnvironmentVariable;
-        var dir = ArgumentValue(args, "--config-dir") ?? environment(ConfigDirectoryEnvironmentVariable);
-        return string.IsNullOrWhiteSpace(dir) ? null : dir;
-    }
+    /// <exception cref="SiloConfigurationException"><c>--config-dir</c> has no value.</exception>
+    public static string? ResolveConfigDirectoryArgument(IReadOnlyList<string> args, Func<string, string?>? environment = null) =>
+        Translate(() => SiloConfigDirectory.ResolveDirectory(SiloConfigDirectory.ArgumentValue(args, "--config-dir"), environment));
 
     /// <summary>
     /// The directory holding the profiles: <paramref name="explicitDirectory"/> when given, else the first <c>silo-config</c>
-    /// found from the working directory upwards, else the one next to the executable.
+    /// found from the working directory upwards, else the one next to the executable (<see cref="SiloConfigDirectory.Find"/>).
     /// </summary>
     /// <exception cref="SiloConfigurationException">No such directory.</exception>
-    public static string FindConfigDirectory(string? explicitDirectory = null)
-    {
-        if (!string.IsNullOrWhiteSpace(explicitDirectory))
-        {
-            var full = Path.GetFullPath(explicitDirectory);
-            return Directory.Exists(full)
-                ? full
-                : throw new SiloConfigurationException($"Configuration directory '{full}' (from --config-dir or {ConfigDirectoryEnvironmentVariable}) does not exist.");
-        }
-
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, ConfigDirectoryName);
-                if (File.Exists(Path.Combine(candidate, "appsettings.json")))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new SiloConfigurationException(
-            $"No {ConfigDirectoryName}/appsettings.json found above '{Directory.GetCurrentDirectory()}' or '{AppContext.BaseDirectory}'; " +
-            $"pass --config-dir DIR or set {ConfigDirectoryEnvironmentVariable}.");
-    }
+    public static string FindConfigDirectory(string? explicitDirectory = null) =>
+        Translate(() => SiloConfigDirectory.Find(explicitDirectory).Path);
 
     /// <summary>The profiles present in <paramref name="configDirectory"/> (one per <c>appsettings.{profile}.json</c>).</summary>
-    public static IReadOnlyList<string> Profiles(string configDirectory) =>
-        [.. Directory.GetFiles(configDirectory, "appsettings.*.json")
-            .Select(f => Path.GetFileNameWithoutExtension(f)["appsettings.".Length..])
-            .Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Profiles(string configDirectory) => Translate(() => SiloConfigDirectory.Find(configDirectory).Profiles);
 
     /// <summary>
     /// Adds, in increasing precedence: <c>appsettings.json</c>, <c>appsettings.{profile}.json</c>, environment variables
-    /// (e.g. <c>Storage__ConnectionString</c>) and the command line (e.g. <c>--Orleans:GatewayPort=30001</c>).
+    /// (e.g. <c>Storage__ConnectionString</c>) and the command line (e.g. <c>--Orleans:GatewayPort=30001</c>); see
+    /// <see cref="SiloConfigDirectory.AddProfile"/>.
     /// </summary>
     /// <exception cref="SiloConfigurationException">The profile has no file.</exception>
     public static IConfigurationBuilder AddSiloConfiguration(this IConfigurationBuilder configuration, string configDirectory,
@@ -99,42 +67,11 @@ public static partial class SiloHostBuilder
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrWhiteSpace(configDirectory);
-        ArgumentException.ThrowIfNullOrWhiteSpace(profile);
-        if (!ProfileName().IsMatch(profile))
-        {
-            throw new SiloConfigurationException($"Profile '{profile}' is not a valid name (letters, digits, '-' and '_').");
-        }
-
-        var baseFile = Path.Combine(configDirectory, "appsettings.json");
-        var profileFile = Path.Combine(configDirectory, $"appsettings.{profile}.json");
-        if (!File.Exists(baseFile))
-        {
-            throw new SiloConfigurationException($"'{baseFile}' does not exist.");
-        }
-
-        if (!File.Exists(profileFile))
-        {
-            throw new SiloConfigurationException(
-                $"Profile '{profile}' (from --profile or {ProfileEnvironmentVariable}) has no file '{profileFile}'. " +
-                $"Profiles: {string.Join(", ", Profiles(configDirectory))}.");
-        }
-
-        configuration.AddJsonFile(baseFile, optional: false, reloadOnChange: false);
-        configuration.AddJsonFile(profileFile, optional: false, reloadOnChange: false);
-        if (includeEnvironment)
-        {
-            configuration.AddEnvironmentVariables();
-        }
-
-        if (args is { Count: > 0 })
-        {
-            configuration.AddCommandLine([.. args]);
-        }
-
-        return configuration;
+        return Translate(() => SiloConfigDirectory.Find(configDirectory).AddProfile(configuration, profile, args, includeEnvironment));
     }
 
     /// <summary>Loads a profile into a configuration of its own (for tests and tools).</summary>
+    /// <exception cref="SiloConfigurationException">The profile has no file.</exception>
     public static IConfigurationRoot LoadConfiguration(string configDirectory, string profile, IReadOnlyList<string>? args = null,
         bool includeEnvironment = true) =>
         new ConfigurationBuilder().AddSiloConfiguration(configDirectory, profile, args, includeEnvironment).Build();
@@ -452,23 +389,17 @@ public static partial class SiloHostBuilder
         }
     }
 
-    private static string? ArgumentValue(IReadOnlyList<string> args, string name)
+    /// <summary>Runs a <see cref="SiloConfigDirectory"/> step, reporting its problem as the host's configuration error.</summary>
+    private static T Translate<T>(Func<T> step)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        for (var i = 0; i < args.Count; i++)
+        try
         {
-            if (string.Equals(args[i], name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i + 1 < args.Count ? args[i + 1] : throw new SiloConfigurationException($"{name} needs a value.");
-            }
-
-            if (args[i].StartsWith(name + "=", StringComparison.OrdinalIgnoreCase))
-            {
-                return args[i][(name.Length + 1)..];
-            }
+            return step();
         }
-
-        return null;
+        catch (SiloConfigException ex)
+        {
+            throw new SiloConfigurationException(ex.Message, ex);
+        }
     }
 
     private static string FirstLine(string text)
@@ -476,7 +407,4 @@ public static partial class SiloHostBuilder
         var end = text.IndexOfAny(['\r', '\n']);
         return end < 0 ? text : text[..end];
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex ProfileName();
 }
