@@ -1,8 +1,6 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using OrleansRecovery.Demo;
 
 // The checked demo. Usage: OrleansRecovery.Demo [--profile local|cluster|compose] [--config-dir DIR] [--accounts N] [--timeout SECONDS]
@@ -19,10 +17,10 @@ catch (DemoConfigurationException ex)
     return 2;
 }
 
-Console.WriteLine($"OrleansRecovery demo: profile {settings.Profile}, cluster {settings.ClusterId}, " +
-    (settings.AzureTableClustering ? "gateways from the Azure membership table" : $"gateway 127.0.0.1:{settings.GatewayPort}") +
+Console.WriteLine($"OrleansRecovery demo: profile {settings.Profile}, cluster {settings.Client.ClusterId}, " +
+    (settings.Client.Gateway is { } gateway ? $"gateway {gateway}" : "gateways from the Azure membership table") +
     $", {settings.Accounts} accounts, streams on queues {settings.QueuePrefix}-0..{settings.QueueCount - 1}" +
-    (settings.Tls is null ? string.Empty : $", TLS (client certificate {settings.Tls.Certificate?.Subject ?? "none"})"));
+    (settings.Client.Tls is null ? string.Empty : $", TLS (client certificate {settings.Client.Tls.Certificate?.Subject ?? "none"})"));
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Logging.AddSimpleConsole(o =>
@@ -34,31 +32,15 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var connectDeadline = DateTimeOffset.UtcNow + settings.Timeout;
 builder.UseOrleansClient(client =>
 {
-    if (settings.AzureTableClustering)
+    // Clustering, message size limits and TLS from the profile, as recoveryctl joins.
+    settings.Client.ApplyTo(client, tls =>
     {
-        client.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = settings.ClusterId;
-            o.ServiceId = settings.ServiceId;
-        });
-        client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ConnectionString));
-    }
-    else
-    {
-        client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
-    }
-
-    client.UseTransactionRecoveryStreams(settings.ConnectionString, settings.StreamProviderName, settings.QueuePrefix, settings.QueueCount);
-    if (settings.Tls is { } tls)
-    {
-        var options = tls.ToClientOptions();
-
         // Orleans only reports that no gateway answered; a refused silo certificate is the likelier reason, so print it.
-        options.SiloCertificateRefused = (certificate, errors) =>
+        tls.SiloCertificateRefused = (certificate, errors) =>
             Console.WriteLine($"  (TLS: the silo's certificate '{certificate.Subject}' ({certificate.Thumbprint}) was refused: {errors}; " +
                 "check Orleans:Tls:TargetHost and Orleans:Tls:TrustedThumbprints)");
-        client.UseTransactionRecoveryTls(options);
-    }
+    });
+    client.UseTransactionRecoveryStreams(settings.ConnectionString, settings.StreamProviderName, settings.QueuePrefix, settings.QueueCount);
 
     // The silo may still be starting (compose starts everything at once): keep trying until the deadline.
     client.UseConnectionRetryFilter(async (exception, cancellationToken) =>

@@ -53,6 +53,19 @@ internal sealed class SettingReader(IConfiguration configuration, string section
         return fallback;
     }
 
+    /// <summary>A TCP port, 1–65535, that must be set; 0 (after adding the failure) when it is missing or bad.</summary>
+    public int RequiredPort(string key)
+    {
+        var raw = _section[key];
+        if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
+        {
+            return port;
+        }
+
+        Fail(key, $"is '{raw ?? "(missing)"}'; it must be a port number between 1 and 65535.");
+        return 0;
+    }
+
     /// <summary>An IP address or host name to listen on, or one of <paramref name="wildcards"/> (every interface).</summary>
     public string ListenHost(string key, string fallback, params string[] wildcards)
     {

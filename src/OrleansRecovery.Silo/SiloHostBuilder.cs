@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
@@ -11,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using OrleansRecovery.Client;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 
@@ -22,77 +21,45 @@ namespace OrleansRecovery.Silo;
 /// (naming each one at fault), and wire Orleans clustering, Azure Storage and the OrleansRecovery engine with the ledger logic.
 /// Tests call it to validate every profile without starting a silo.
 /// </summary>
-public static partial class SiloHostBuilder
+public static class SiloHostBuilder
 {
     /// <summary>The environment variable naming the profile when there is no <c>--profile</c> argument.</summary>
-    public const string ProfileEnvironmentVariable = "ORLEANSRECOVERY_PROFILE";
+    public const string ProfileEnvironmentVariable = SiloConfigDirectory.ProfileEnvironmentVariable;
 
     /// <summary>The environment variable naming the configuration directory when there is no <c>--config-dir</c> argument.</summary>
-    public const string ConfigDirectoryEnvironmentVariable = "ORLEANSRECOVERY_CONFIG_DIR";
+    public const string ConfigDirectoryEnvironmentVariable = SiloConfigDirectory.DirectoryEnvironmentVariable;
 
     /// <summary>The profile used when none is named.</summary>
-    public const string DefaultProfile = "local";
+    public const string DefaultProfile = SiloConfigDirectory.DefaultProfile;
 
     /// <summary>The name of the configuration directory.</summary>
-    public const string ConfigDirectoryName = "silo-config";
+    public const string ConfigDirectoryName = SiloConfigDirectory.DirectoryName;
 
     /// <summary>The profile: <c>--profile NAME</c> (or <c>--profile=NAME</c>), else <see cref="ProfileEnvironmentVariable"/>, else <c>local</c>.</summary>
-    public static string ResolveProfile(IReadOnlyList<string> args, Func<string, string?>? environment = null)
-    {
-        environment ??= Environment.GetEnvironmentVariable;
-        var profile = ArgumentValue(args, "--profile") ?? environment(ProfileEnvironmentVariable);
-        return string.IsNullOrWhiteSpace(profile) ? DefaultProfile : profile.Trim();
-    }
+    /// <exception cref="SiloConfigurationException"><c>--profile</c> has no value.</exception>
+    public static string ResolveProfile(IReadOnlyList<string> args, Func<string, string?>? environment = null) =>
+        Translate(() => SiloConfigDirectory.ResolveProfile(SiloConfigDirectory.ArgumentValue(args, "--profile"), environment));
 
     /// <summary>The configuration directory named by <c>--config-dir DIR</c> or <see cref="ConfigDirectoryEnvironmentVariable"/>, or null.</summary>
-    public static string? ResolveConfigDirectoryArgument(IReadOnlyList<string> args, Func<string, string?>? environment = null)
-    {
-        environment ??= Environment.GetEnvironmentVariable;
-        var dir = ArgumentValue(args, "--config-dir") ?? environment(ConfigDirectoryEnvironmentVariable);
-        return string.IsNullOrWhiteSpace(dir) ? null : dir;
-    }
+    /// <exception cref="SiloConfigurationException"><c>--config-dir</c> has no value.</exception>
+    public static string? ResolveConfigDirectoryArgument(IReadOnlyList<string> args, Func<string, string?>? environment = null) =>
+        Translate(() => SiloConfigDirectory.ResolveDirectory(SiloConfigDirectory.ArgumentValue(args, "--config-dir"), environment));
 
     /// <summary>
     /// The directory holding the profiles: <paramref name="explicitDirectory"/> when given, else the first <c>silo-config</c>
-    /// found from the working directory upwards, else the one next to the executable.
+    /// found from the working directory upwards, else the one next to the executable (<see cref="SiloConfigDirectory.Find"/>).
     /// </summary>
     /// <exception cref="SiloConfigurationException">No such directory.</exception>
-    public static string FindConfigDirectory(string? explicitDirectory = null)
-    {
-        if (!string.IsNullOrWhiteSpace(explicitDirectory))
-        {
-            var full = Path.GetFullPath(explicitDirectory);
-            return Directory.Exists(full)
-                ? full
-                : throw new SiloConfigurationException($"Configuration directory '{full}' (from --config-dir or {ConfigDirectoryEnvironmentVariable}) does not exist.");
-        }
-
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, ConfigDirectoryName);
-                if (File.Exists(Path.Combine(candidate, "appsettings.json")))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new SiloConfigurationException(
-            $"No {ConfigDirectoryName}/appsettings.json found above '{Directory.GetCurrentDirectory()}' or '{AppContext.BaseDirectory}'; " +
-            $"pass --config-dir DIR or set {ConfigDirectoryEnvironmentVariable}.");
-    }
+    public static string FindConfigDirectory(string? explicitDirectory = null) =>
+        Translate(() => SiloConfigDirectory.Find(explicitDirectory).Path);
 
     /// <summary>The profiles present in <paramref name="configDirectory"/> (one per <c>appsettings.{profile}.json</c>).</summary>
-    public static IReadOnlyList<string> Profiles(string configDirectory) =>
-        [.. Directory.GetFiles(configDirectory, "appsettings.*.json")
-            .Select(f => Path.GetFileNameWithoutExtension(f)["appsettings.".Length..])
-            .Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Profiles(string configDirectory) => Translate(() => SiloConfigDirectory.Find(configDirectory).Profiles);
 
     /// <summary>
     /// Adds, in increasing precedence: <c>appsettings.json</c>, <c>appsettings.{profile}.json</c>, environment variables
-    /// (e.g. <c>Storage__ConnectionString</c>) and the command line (e.g. <c>--Orleans:GatewayPort=30001</c>).
+    /// (e.g. <c>Storage__ConnectionString</c>) and the command line (e.g. <c>--Orleans:GatewayPort=30001</c>); see
+    /// <see cref="SiloConfigDirectory.AddProfile"/>.
     /// </summary>
     /// <exception cref="SiloConfigurationException">The profile has no file.</exception>
     public static IConfigurationBuilder AddSiloConfiguration(this IConfigurationBuilder configuration, string configDirectory,
@@ -100,42 +67,11 @@ public static partial class SiloHostBuilder
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrWhiteSpace(configDirectory);
-        ArgumentException.ThrowIfNullOrWhiteSpace(profile);
-        if (!ProfileName().IsMatch(profile))
-        {
-            throw new SiloConfigurationException($"Profile '{profile}' is not a valid name (letters, digits, '-' and '_').");
-        }
-
-        var baseFile = Path.Combine(configDirectory, "appsettings.json");
-        var profileFile = Path.Combine(configDirectory, $"appsettings.{profile}.json");
-        if (!File.Exists(baseFile))
-        {
-            throw new SiloConfigurationException($"'{baseFile}' does not exist.");
-        }
-
-        if (!File.Exists(profileFile))
-        {
-            throw new SiloConfigurationException(
-                $"Profile '{profile}' (from --profile or {ProfileEnvironmentVariable}) has no file '{profileFile}'. " +
-                $"Profiles: {string.Join(", ", Profiles(configDirectory))}.");
-        }
-
-        configuration.AddJsonFile(baseFile, optional: false, reloadOnChange: false);
-        configuration.AddJsonFile(profileFile, optional: false, reloadOnChange: false);
-        if (includeEnvironment)
-        {
-            configuration.AddEnvironmentVariables();
-        }
-
-        if (args is { Count: > 0 })
-        {
-            configuration.AddCommandLine([.. args]);
-        }
-
-        return configuration;
+        return Translate(() => SiloConfigDirectory.Find(configDirectory).AddProfile(configuration, profile, args, includeEnvironment));
     }
 
     /// <summary>Loads a profile into a configuration of its own (for tests and tools).</summary>
+    /// <exception cref="SiloConfigurationException">The profile has no file.</exception>
     public static IConfigurationRoot LoadConfiguration(string configDirectory, string profile, IReadOnlyList<string>? args = null,
         bool includeEnvironment = true) =>
         new ConfigurationBuilder().AddSiloConfiguration(configDirectory, profile, args, includeEnvironment).Build();
@@ -167,18 +103,6 @@ public static partial class SiloHostBuilder
             return value.Trim();
         }
 
-        int Port(string key)
-        {
-            var raw = orleans[key];
-            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            {
-                failures.Add($"{SiloSettings.OrleansSection}:{key} is '{raw ?? "(missing)"}'; it must be a port number between 1 and 65535.");
-                return 0;
-            }
-
-            return port;
-        }
-
         var clusterId = Required("ClusterId");
         var serviceId = Required("ServiceId");
         var clusteringRaw = orleans[SiloSettings.ClusteringModeKey];
@@ -198,19 +122,15 @@ public static partial class SiloHostBuilder
                 $"configuration; choose the clustering with {SiloSettings.OrleansSection}:{SiloSettings.ClusteringModeKey} (Localhost or AzureTable).");
         }
 
-        var siloPort = Port("SiloPort");
-        var gatewayPort = Port("GatewayPort");
+        var reader = new SettingReader(configuration, SiloSettings.OrleansSection, failures);
+        var siloPort = reader.RequiredPort("SiloPort");
+        var gatewayPort = reader.RequiredPort("GatewayPort");
         if (siloPort != 0 && siloPort == gatewayPort)
         {
             failures.Add($"{SiloSettings.OrleansSection}:SiloPort and {SiloSettings.OrleansSection}:GatewayPort are both {siloPort}; they must differ.");
         }
 
-        var listenRaw = orleans["ListenOnAnyHostAddress"];
-        var listenOnAny = false;
-        if (!string.IsNullOrWhiteSpace(listenRaw) && !bool.TryParse(listenRaw, out listenOnAny))
-        {
-            failures.Add($"{SiloSettings.OrleansSection}:ListenOnAnyHostAddress is '{listenRaw}'; it must be true or false.");
-        }
+        var listenOnAny = reader.Boolean("ListenOnAnyHostAddress", fallback: false);
 
         var advertised = orleans["AdvertisedHost"];
         var connectionString = configuration[SiloSettings.ConnectionStringKey];
@@ -227,7 +147,12 @@ public static partial class SiloHostBuilder
         var engine = BindEngineOptions(configuration, failures);
         if (azure is not null)
         {
-            ValidateAzure(azure, failures);
+            var azureResult = new TransactionAzureStorageOptionsValidator().Validate(null, azure);
+            if (azureResult.Failed)
+            {
+                failures.AddRange(azureResult.Failures ?? []);
+            }
+
             if (engine is not null)
             {
                 var section = configuration.GetSection(TransactionRecoveryOptions.SectionName);
@@ -369,11 +294,11 @@ public static partial class SiloHostBuilder
     public static IHostApplicationBuilder CreateBuilder(string profile, string? configDirectory = null, IReadOnlyList<string>? args = null)
     {
         var dir = FindConfigDirectory(configDirectory);
-        var raw = LoadConfiguration(dir, profile, args)[$"{SiloWebSettings.Section}:Enabled"];
-        var web = false;
-        if (!string.IsNullOrWhiteSpace(raw) && !bool.TryParse(raw, out web))
+        var failures = new List<string>();
+        var web = new SettingReader(LoadConfiguration(dir, profile, args), SiloWebSettings.Section, failures).Boolean("Enabled", fallback: false);
+        if (failures.Count > 0)
         {
-            throw new SiloConfigurationException($"{SiloWebSettings.Section}:Enabled is '{raw}'; it must be true or false.");
+            throw new SiloConfigurationException(failures[0]);
         }
 
         string[] commandLine = [.. args ?? []];
@@ -454,56 +379,6 @@ public static partial class SiloHostBuilder
         }
     }
 
-    private static void ValidateAzure(TransactionAzureStorageOptions o, List<string> failures)
-    {
-        const string s = TransactionAzureStorageOptions.SectionName;
-        if (string.IsNullOrWhiteSpace(o.StorageProviderName))
-        {
-            failures.Add($"{s}:StorageProviderName is empty; name the grain storage for transaction records.");
-        }
-
-        if (string.IsNullOrWhiteSpace(o.StreamProviderName))
-        {
-            failures.Add($"{s}:StreamProviderName is empty; name the stream provider.");
-        }
-
-        if (o.TableName is null || !TableName().IsMatch(o.TableName))
-        {
-            failures.Add($"{s}:TableName is '{o.TableName}'; an Azure table name is 3-63 letters and digits, starting with a letter.");
-        }
-
-        if (o.QueueCount is < 1 or > 64)
-        {
-            failures.Add($"{s}:QueueCount is {o.QueueCount}; it must be between 1 and 64.");
-        }
-
-        var longest = $"{o.QueuePrefix}-{Math.Max(o.QueueCount - 1, 0)}";
-        if (o.QueuePrefix is null || !QueuePrefix().IsMatch(o.QueuePrefix) || longest.Length > 63)
-        {
-            failures.Add($"{s}:QueuePrefix is '{o.QueuePrefix}'; queue names '{{prefix}}-{{n}}' must be 3-63 lowercase letters, digits and single hyphens, starting with a letter or digit.");
-        }
-
-        if (o.QueuePollPeriod < TimeSpan.FromMilliseconds(10) || o.QueuePollPeriod > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"{s}:QueuePollPeriod is {o.QueuePollPeriod}; it must be between 00:00:00.010 and 00:01:00.");
-        }
-
-        if (o.QueueCacheSize is < 16 or > 100_000)
-        {
-            failures.Add($"{s}:QueueCacheSize is {o.QueueCacheSize}; it must be between 16 and 100000.");
-        }
-
-        if (o.BatchContainerBatchSize is < 1 or > 32)
-        {
-            failures.Add($"{s}:BatchContainerBatchSize is {o.BatchContainerBatchSize}; it must be between 1 and 32 (Azure Queue receives at most 32 messages at once).");
-        }
-
-        if (o.MessageVisibilityTimeout < TimeSpan.FromSeconds(1) || o.MessageVisibilityTimeout > TimeSpan.FromDays(7))
-        {
-            failures.Add($"{s}:MessageVisibilityTimeout is {o.MessageVisibilityTimeout}; it must be between 00:00:01 and 7.00:00:00.");
-        }
-    }
-
     private static void CheckSame(IConfigurationSection section, string key, string azureValue, List<string> failures)
     {
         var value = section[key];
@@ -514,23 +389,17 @@ public static partial class SiloHostBuilder
         }
     }
 
-    private static string? ArgumentValue(IReadOnlyList<string> args, string name)
+    /// <summary>Runs a <see cref="SiloConfigDirectory"/> step, reporting its problem as the host's configuration error.</summary>
+    private static T Translate<T>(Func<T> step)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        for (var i = 0; i < args.Count; i++)
+        try
         {
-            if (string.Equals(args[i], name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i + 1 < args.Count ? args[i + 1] : throw new SiloConfigurationException($"{name} needs a value.");
-            }
-
-            if (args[i].StartsWith(name + "=", StringComparison.OrdinalIgnoreCase))
-            {
-                return args[i][(name.Length + 1)..];
-            }
+            return step();
         }
-
-        return null;
+        catch (SiloConfigException ex)
+        {
+            throw new SiloConfigurationException(ex.Message, ex);
+        }
     }
 
     private static string FirstLine(string text)
@@ -538,13 +407,4 @@ public static partial class SiloHostBuilder
         var end = text.IndexOfAny(['\r', '\n']);
         return end < 0 ? text : text[..end];
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex ProfileName();
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
-    private static partial Regex TableName();
-
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z0-9]$")]
-    private static partial Regex QueuePrefix();
 }

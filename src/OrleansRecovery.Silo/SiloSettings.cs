@@ -1,3 +1,6 @@
+using System.Net;
+using OrleansRecovery.Client;
+
 namespace OrleansRecovery.Silo;
 
 /// <summary>How silos find each other.</summary>
@@ -75,4 +78,28 @@ public sealed class SiloSettings
 
     /// <summary><c>Storage:ConnectionString</c>: the Azure Storage account (or Azurite) for state, streams, reminders and membership.</summary>
     public required string ConnectionString { get; init; }
+
+    /// <summary>
+    /// How a client joins this silo's cluster, from these validated settings: its cluster and service ids, the gateway on loopback
+    /// (Localhost clustering) or the membership table, the same message size limits, and TLS with this silo's certificate.
+    /// </summary>
+    public ClusterClientSettings ToClientSettings() => new()
+    {
+        ClusterId = ClusterId,
+        ServiceId = ServiceId,
+        Gateway = Clustering == ClusteringMode.Localhost ? new IPEndPoint(IPAddress.Loopback, GatewayPort) : null,
+        ConnectionString = ConnectionString,
+        MaxMessageBodySize = Messaging.MaxMessageBodySize,
+        MaxMessageHeaderSize = Messaging.MaxMessageHeaderSize,
+        Tls = Tls is { } tls
+            ? new TransactionTlsSection
+            {
+                Certificate = tls.Certificate,
+                RequireClientCertificate = tls.RequireClientCertificate,
+                TrustedThumbprints = tls.TrustedThumbprints,
+                TargetHost = tls.TargetHost,
+                HandshakeTimeout = tls.HandshakeTimeout,
+            }
+            : null,
+    };
 }

@@ -1,9 +1,8 @@
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using OrleansRecovery.Silo;
 
@@ -31,29 +30,24 @@ public static class OperatorWebHost
         var settings = SiloHostBuilder.Validate(builder.Configuration, profile, dir);
         builder.WebHost.UseUrls(settings.Web.Url);
 
-        builder.UseOrleansClient(client =>
+        try
         {
-            if (settings.Clustering == ClusteringMode.Localhost)
+            builder.UseOrleansClient(client =>
             {
-                client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
-            }
-            else
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = settings.ClusterId;
-                    o.ServiceId = settings.ServiceId;
-                });
-                client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ConnectionString));
-            }
+                // Joined the way recoveryctl and the demo join: clustering, message size limits and TLS from the profile.
+                settings.ToClientSettings().ApplyTo(client);
+                client.AddDashboard();
 
-            client.Configure<ClientMessagingOptions>(settings.Messaging.ApplyTo);
-            settings.Tls?.ApplyTo(client);
-            client.AddDashboard();
-
-            // Started before the silos (compose) or while none is up: keep trying, and say so, rather than exit.
-            client.UseConnectionRetryFilter<KeepTryingToConnect>();
-        });
+                // Started before the silos (compose) or while none is up: keep trying, and say so, rather than exit.
+                client.UseConnectionRetryFilter<KeepTryingToConnect>();
+            });
+        }
+        catch (OptionsValidationException ex)
+        {
+            // The profile's TLS settings do not make a usable client (e.g. neither TargetHost nor TrustedThumbprints is set).
+            settings.Tls?.Certificate.Dispose();
+            throw new SiloConfigurationException([.. ex.Failures]);
+        }
 
         var app = builder.Build();
         app.MapOperatorPages(settings.Web);

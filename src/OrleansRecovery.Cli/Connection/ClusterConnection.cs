@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using OrleansRecovery.Cli.Errors;
 using OrleansRecovery.Client;
 
@@ -53,39 +51,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
         string? refusedSilo = null;
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = settings.ClusterId;
-                o.ServiceId = settings.ServiceId;
-            });
-            if (settings.Gateway is { } gateway)
-            {
-                client.UseStaticClustering(gateway);
-            }
-            else
-            {
-                client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ConnectionString));
-            }
-
-            client.Configure<ClientMessagingOptions>(o =>
-            {
-                if (settings.MaxMessageBodySize is { } body)
-                {
-                    o.MaxMessageBodySize = body;
-                }
-
-                if (settings.MaxMessageHeaderSize is { } header)
-                {
-                    o.MaxMessageHeaderSize = header;
-                }
-            });
-
-            if (settings.Tls is { } tls)
-            {
-                var options = tls.ToClientOptions();
-                options.SiloCertificateRefused = (certificate, errors) => refusedSilo = DescribeRefusal(certificate, errors, tls);
-                client.UseTransactionRecoveryTls(options);
-            }
+            // Clustering, message size limits and TLS from the profile, as the demo and the operators' web host join.
+            settings.Client.ApplyTo(client, tls =>
+                tls.SiloCertificateRefused = (certificate, errors) => refusedSilo = DescribeRefusal(certificate, errors, settings.Client.Tls!));
 
             // A gateway that is still starting gets until the deadline; then the start fails with the last reason.
             client.UseConnectionRetryFilter(async (exception, token) =>
@@ -120,7 +88,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
                 : (lastFailure ?? ex).Message);
 
             // A TLS failure explains the "unable to connect" better than Orleans can: say it, naming the settings to check.
-            if (settings.Tls is { } tls)
+            if (settings.Client.Tls is { } tls)
             {
                 reason = $"{reason.TrimEnd('.')}; {DescribeTlsFailure(tls, refusedSilo, handshake.Last)}";
             }

@@ -8,49 +8,48 @@ using OrleansRecovery.Client;
 namespace OrleansRecovery.Cli.Connection;
 
 /// <summary>
-/// Where the cluster is and how to join it as a client, read the way the silo and the demo read it: <c>silo-config/appsettings.json</c>,
-/// then <c>appsettings.{profile}.json</c>, then environment variables (<c>Section__Key</c>), then recoveryctl's own options.
-/// TLS uses the silos' <c>Orleans:Tls:*</c> keys, read by the same code as the silo's (<see cref="TransactionTlsSection"/>).
+/// Where the cluster is and how to join it as a client, read the way the silo and the demo read it (<see cref="SiloConfigDirectory"/>
+/// and <see cref="ClusterClientSettings"/>): <c>silo-config/appsettings.json</c>, then <c>appsettings.{profile}.json</c>, then
+/// environment variables (<c>Section__Key</c>), then recoveryctl's own options.
 /// </summary>
 internal sealed record ClusterSettings
 {
+    /// <summary>The configuration keys recoveryctl's options set, so that an error can name the option too.</summary>
+    private static readonly (string Key, string Option)[] KeyOptions =
+    [
+        ("Orleans:ClusterId", "--cluster-id"),
+        ("Orleans:ServiceId", "--service-id"),
+        ("Storage:ConnectionString", "--connection-string"),
+    ];
+
     public required string Profile { get; init; }
-    public required string ClusterId { get; init; }
-    public required string ServiceId { get; init; }
 
-    /// <summary>The gateway to connect to directly (Localhost clustering or <c>--gateway</c>); null with Azure Table clustering.</summary>
-    public IPEndPoint? Gateway { get; init; }
-
-    /// <summary>The storage account holding the membership table (Azure Table clustering only).</summary>
-    public string? ConnectionString { get; init; }
-
-    /// <summary><c>Orleans:Messaging:MaxMessageBodySize</c>: clients should use the silos' values.</summary>
-    public int? MaxMessageBodySize { get; init; }
-
-    /// <summary><c>Orleans:Messaging:MaxMessageHeaderSize</c>.</summary>
-    public int? MaxMessageHeaderSize { get; init; }
-
-    /// <summary><c>Orleans:Tls:*</c> read for a client (certificate loaded and checked), or null when TLS is off.</summary>
-    public TransactionTlsSection? Tls { get; init; }
+    /// <summary>How to join the cluster (clustering, message size limits, TLS).</summary>
+    public required ClusterClientSettings Client { get; init; }
 
     public required TimeSpan ConnectTimeout { get; init; }
 
     /// <summary>Where recoveryctl looks for the cluster, for messages.</summary>
-    public string Describe() => (Gateway is { } gateway
-        ? $"gateway {gateway} (profile {Profile}, cluster id {ClusterId}"
-        : $"gateways from the Azure membership table (profile {Profile}, cluster id {ClusterId}") + (Tls is null ? ")" : ", TLS)");
+    public string Describe() => (Client.Gateway is { } gateway
+        ? $"gateway {gateway} (profile {Profile}, cluster id {Client.ClusterId}"
+        : $"gateways from the Azure membership table (profile {Profile}, cluster id {Client.ClusterId}") + (Client.Tls is null ? ")" : ", TLS)");
 
     /// <summary>Reads the profile and applies <paramref name="request"/>; a missing or bad setting is a usage error naming it.</summary>
     public static ClusterSettings Load(ConnectionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var profile = request.Profile ?? Environment.GetEnvironmentVariable("ORLEANSRECOVERY_PROFILE");
-        profile = string.IsNullOrWhiteSpace(profile) ? "local" : profile.Trim();
-        var dir = FindConfigDirectory(request.ConfigDirectory ?? Environment.GetEnvironmentVariable("ORLEANSRECOVERY_CONFIG_DIR"));
-        var profileFile = Path.Combine(dir, $"appsettings.{profile}.json");
-        if (!File.Exists(profileFile))
+        string profile;
+        SiloConfigDirectory dir;
+        IConfigurationRoot layered;
+        try
         {
-            throw CommandFailedException.Usage($"profile '{profile}' has no file '{profileFile}'.");
+            profile = SiloConfigDirectory.ResolveProfile(request.Profile);
+            dir = SiloConfigDirectory.Find(SiloConfigDirectory.ResolveDirectory(request.ConfigDirectory));
+            layered = dir.Load(profile);
+        }
+        catch (SiloConfigException ex)
+        {
+            throw CommandFailedException.Usage(ex.Message);
         }
 
         var overrides = new Dictionary<string, string?>();
@@ -65,80 +64,28 @@ internal sealed record ClusterSettings
         Override("Orleans:ClusterId", request.ClusterId);
         Override("Orleans:ServiceId", request.ServiceId);
         Override("Storage:ConnectionString", request.ConnectionString);
-
-        var layered = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(dir, "appsettings.json"), optional: false, reloadOnChange: false)
-            .AddJsonFile(profileFile, optional: false, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .Build();
         var tlsOptions = TlsOverrides(request, layered, overrides);
         var config = new ConfigurationBuilder()
             .AddConfiguration(layered)
             .AddInMemoryCollection(overrides)
             .Build();
 
-        string Required(string key, string option) => config[key] is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value)
-            ? value.Trim()
-            : throw CommandFailedException.Usage(
-                $"{key} is missing (profile {profile}, {dir}); pass {option} or set {key.Replace(":", "__", StringComparison.Ordinal)}.");
-
-        int? Int(string key, int min, int max)
-        {
-            var raw = config[key];
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                return null;
-            }
-
-            return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-                ? value
-                : throw CommandFailedException.Usage($"{key} is '{raw}'; it must be an integer between {min} and {max}.");
-        }
-
         // The profile's relative certificate path is relative to the profile, as for the silo; --tls-certificate was made
         // absolute above (relative to the working directory, where the operator typed it).
-        var tlsFailures = new List<string>();
-        var tls = TransactionTlsSection.Read(config, TransactionTlsRole.Client, tlsFailures, baseDirectory: dir);
-        if (tlsFailures.Count > 0)
+        var gateway = request.Gateway is { } explicitGateway ? ParseGateway(explicitGateway) : null;
+        var failures = new List<string>();
+        var client = ClusterClientSettings.Read(config, failures, gateway, baseDirectory: dir.Path);
+        if (client is null)
         {
-            var named = tlsFailures.Select(f => tlsOptions.Aggregate(f, (text, o) => NameOption(text, o.Key, o.Option)));
-            throw CommandFailedException.Usage($"TLS (profile {profile}, {dir}): {string.Join(" ", named)}");
-        }
-
-        IPEndPoint? gateway;
-        string? connectionString = null;
-        if (request.Gateway is { } explicitGateway)
-        {
-            gateway = ParseGateway(explicitGateway);
-        }
-        else
-        {
-            var clustering = Required("Orleans:ClusteringMode", "--gateway");
-            if (clustering.Equals("AzureTable", StringComparison.OrdinalIgnoreCase))
-            {
-                gateway = null;
-                connectionString = Required("Storage:ConnectionString", "--connection-string");
-            }
-            else if (clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                gateway = new IPEndPoint(IPAddress.Loopback, Int("Orleans:GatewayPort", 1, 65535) ?? 30000);
-            }
-            else
-            {
-                throw CommandFailedException.Usage($"Orleans:ClusteringMode is '{clustering}'; it must be Localhost or AzureTable.");
-            }
+            var named = failures.Select(f => tlsOptions.Concat(KeyOptions).Aggregate(f, (text, o) => NameOption(text, o.Key, o.Option)));
+            var topic = failures.TrueForAll(f => f.StartsWith(TransactionTlsSection.Section, StringComparison.Ordinal)) ? "TLS" : "configuration";
+            throw CommandFailedException.Usage($"{topic} (profile {profile}, {dir.Path}): {string.Join(" ", named)}");
         }
 
         return new ClusterSettings
         {
             Profile = profile,
-            ClusterId = Required("Orleans:ClusterId", "--cluster-id"),
-            ServiceId = Required("Orleans:ServiceId", "--service-id"),
-            Gateway = gateway,
-            ConnectionString = connectionString,
-            MaxMessageBodySize = Int("Orleans:Messaging:MaxMessageBodySize", 1024, int.MaxValue),
-            MaxMessageHeaderSize = Int("Orleans:Messaging:MaxMessageHeaderSize", 1024, int.MaxValue),
-            Tls = tls,
+            Client = client,
             ConnectTimeout = request.ConnectTimeout,
         };
     }
@@ -225,30 +172,5 @@ internal sealed record ClusterSettings
         {
             throw new ClusterUnreachableException($"cannot resolve the gateway host '{host}': {ex.Message}");
         }
-    }
-
-    private static string FindConfigDirectory(string? explicitDirectory)
-    {
-        if (!string.IsNullOrWhiteSpace(explicitDirectory))
-        {
-            return Directory.Exists(explicitDirectory)
-                ? Path.GetFullPath(explicitDirectory)
-                : throw CommandFailedException.Usage($"configuration directory '{explicitDirectory}' does not exist.");
-        }
-
-        // The working directory's tree first (a checkout), then the copy installed beside recoveryctl.
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "silo-config");
-                if (File.Exists(Path.Combine(candidate, "appsettings.json")))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw CommandFailedException.Usage("no silo-config/appsettings.json found; pass --config-dir DIR or set ORLEANSRECOVERY_CONFIG_DIR.");
     }
 }

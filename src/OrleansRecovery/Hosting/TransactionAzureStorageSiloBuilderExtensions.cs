@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Providers.Streams.AzureQueue;
 using OrleansRecovery.Diagnostics;
 using Orleans.Configuration;
@@ -22,6 +23,10 @@ public static class TransactionAzureStorageSiloBuilderExtensions
     /// producers; and Azure Table reminders.
     /// Clustering is left to the host.
     /// </summary>
+    /// <exception cref="OptionsValidationException">
+    /// The options are invalid (<see cref="TransactionAzureStorageOptionsValidator"/>); each failure names its setting. They are
+    /// checked here rather than when the silo starts because they name the providers registered by this call.
+    /// </exception>
     public static ISiloBuilder UseTransactionRecoveryAzureStorage(this ISiloBuilder builder, string connectionString,
         Action<TransactionAzureStorageOptions>? configure = null)
     {
@@ -29,6 +34,12 @@ public static class TransactionAzureStorageSiloBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var azure = new TransactionAzureStorageOptions();
         configure?.Invoke(azure);
+        var validation = new TransactionAzureStorageOptionsValidator().Validate(Options.DefaultName, azure);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(TransactionAzureStorageOptions),
+                validation.Failures ?? [validation.FailureMessage]);
+        }
 
         builder.AddAzureTableGrainStorage(azure.StorageProviderName, optionsBuilder => optionsBuilder.Configure<IServiceProvider>((o, sp) =>
         {

@@ -4,8 +4,16 @@ namespace OrleansRecovery.StateMachine;
 public static class MessageValidator
 {
     /// <summary>Returns null when the message is well formed, otherwise the rejection.</summary>
-    public static SubmitResult? Validate(TransactionMessage? message, string transactionId, RecoveryLimits limits)
+    public static SubmitResult? Validate(TransactionMessage? message, string transactionId, RecoveryLimits limits) =>
+        Validate(message, transactionId, limits, out _);
+
+    /// <summary>
+    /// Returns null when the message is well formed, otherwise the rejection. <paramref name="payloadBytes"/> is the payload's
+    /// UTF-8 length once it was measured (0 when the message was rejected before), so that admission need not count it again.
+    /// </summary>
+    public static SubmitResult? Validate(TransactionMessage? message, string transactionId, RecoveryLimits limits, out int payloadBytes)
     {
+        payloadBytes = 0;
         if (message is null)
         {
             return SubmitResult.Rejected(string.Empty, RejectionCode.InvalidMessageId, "Message is null.");
@@ -33,7 +41,7 @@ public static class MessageValidator
             return SubmitResult.Rejected(id, RejectionCode.InvalidPayload, "Payload is null; send an empty string for no payload.");
         }
 
-        var payloadBytes = System.Text.Encoding.UTF8.GetByteCount(message.Payload);
+        payloadBytes = System.Text.Encoding.UTF8.GetByteCount(message.Payload);
         if (payloadBytes > limits.MaxPayloadBytes)
         {
             return SubmitResult.Rejected(id, RejectionCode.InvalidPayload,

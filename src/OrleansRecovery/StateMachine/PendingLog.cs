@@ -112,10 +112,20 @@ public sealed record PendingLog
     }
 
     /// <summary>Appends a message behind all others; returns the new log and the index of the one segment to write.</summary>
-    public (PendingLog Log, long WrittenSegment) Append(TransactionMessage message, DateTimeOffset admittedAt, RecoveryLimits limits)
+    public (PendingLog Log, long WrittenSegment) Append(TransactionMessage message, DateTimeOffset admittedAt, RecoveryLimits limits) =>
+        Append(message, admittedAt, limits, PendingEntry.EstimateBytes(message));
+
+    /// <summary>
+    /// Appends a message whose <see cref="PendingEntry.EstimateBytes(TransactionMessage)"/> the caller already computed (it was
+    /// checked with <see cref="CanAdmit"/>); returns the new log and the index of the one segment to write.
+    /// </summary>
+    public (PendingLog Log, long WrittenSegment) Append(TransactionMessage message, DateTimeOffset admittedAt, RecoveryLimits limits,
+        int estimatedBytes)
     {
-        var entry = new PendingEntry(NextSequence, message, admittedAt);
-        var size = entry.EstimatedBytes;
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(limits);
+        var entry = new PendingEntry(NextSequence, message, admittedAt, estimatedBytes);
+        var size = estimatedBytes;
         var segments = Segments;
         var nextSegment = NextSegment;
         PendingSegment target;
@@ -185,24 +195,32 @@ public sealed record PendingLog
         while (!segments.IsEmpty)
         {
             var first = segments[0];
-            var consumed = first.Entries.TakeWhile(e => e.Sequence < position).ToList();
-            foreach (var entry in consumed)
+            var consumed = 0;
+            var consumedBytes = 0;
+            foreach (var entry in first.Entries)
             {
+                if (entry.Sequence >= position)
+                {
+                    break;
+                }
+
                 ids = ids.Remove(MessageIdHash.Of(entry.Message.MessageId));
-                bytes -= entry.EstimatedBytes;
+                consumedBytes += entry.EstimatedBytes;
+                consumed++;
             }
 
-            if (consumed.Count == first.Entries.Count)
+            bytes -= consumedBytes;
+            if (consumed == first.Entries.Count)
             {
                 garbage.Add(first.Index);
                 segments = segments.RemoveAt(0);
                 continue;
             }
 
-            if (consumed.Count > 0)
+            if (consumed > 0)
             {
-                var live = first.Entries.RemoveRange(0, consumed.Count);
-                segments = segments.SetItem(0, new PendingSegment(first.Index, live, first.Bytes - consumed.Sum(e => e.EstimatedBytes)));
+                var live = first.Entries.RemoveRange(0, consumed);
+                segments = segments.SetItem(0, new PendingSegment(first.Index, live, first.Bytes - consumedBytes));
             }
 
             break;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using OrleansRecovery.Logic;
 
 namespace OrleansRecovery.StateMachine;
@@ -129,10 +130,8 @@ public sealed class RecoveryStateMachine
             return new Transition(state, [], WriteSet.None, null);
         }
 
-        var data = state.Data;
+        var effects = new QueuedEffects(state.Data, state.Counters, state.Rejections);
         var admitted = state.Admitted;
-        var counters = state.Counters;
-        var rejections = state.Rejections;
         var applied = 0;
         RecoveryInfo? started = null;
         (TransactionMessage Message, string Error)? faulted = null;
@@ -141,41 +140,29 @@ public sealed class RecoveryStateMachine
             var message = entry.Message;
             applied++;
             admitted = admitted.Add(MessageIdHash.Of(message.MessageId));
-            var decision = ApplyNormal(data, message);
-            if (decision.Threw)
+            var outcome = ApplyQueued(effects, message, now, newRecoveryId);
+            if (outcome.Error is { } error)
             {
-                faulted = (message, decision.Reason!);
+                faulted = (message, error);
                 break;
             }
 
-            switch (decision.Verdict)
+            effects = outcome.Effects;
+            if (outcome.Started is { } recovery)
             {
-                case NormalVerdict.Applied:
-                    data = decision.Data;
-                    counters = counters with { Replayed = counters.Replayed + 1 };
-                    continue;
-                case NormalVerdict.InDoubt:
-                    data = decision.Data;
-                    started = new RecoveryInfo(newRecoveryId(), decision.Reason!, now) { Subject = message };
-                    break;
-                default:
-                    // Already answered Queued: the rejection is kept where an operator sees it, and replay moves on.
-                    counters = counters with { Rejected = counters.Rejected + 1 };
-                    rejections = Remember(rejections, Rejection(message, RejectionCode.ApplicationRejected, decision.Reason!, now));
-                    continue;
+                started = recovery;
+                break;
             }
-
-            break;
         }
 
         var (pending, garbage) = state.Pending.Advance(applied);
         var next = state with
         {
-            Data = data,
+            Data = effects.Data,
             Admitted = admitted,
             Pending = pending,
-            Counters = counters,
-            Rejections = rejections,
+            Counters = effects.Counters,
+            Rejections = effects.Rejections,
             Mode = started is null ? state.Mode : TransactionMode.Recovering,
             Recovery = started ?? state.Recovery,
         };
@@ -200,36 +187,23 @@ public sealed class RecoveryStateMachine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(newRecoveryId);
         var fault = RequireFault(state);
-        var message = fault.Message;
-        var decision = ApplyNormal(state.Data, message);
-        if (decision.Threw)
+        var outcome = ApplyQueued(new QueuedEffects(state.Data, state.Counters, state.Rejections), fault.Message, now, newRecoveryId);
+        if (outcome.Error is { } error)
         {
-            var again = state with { Fault = fault with { Error = decision.Reason!, Attempts = fault.Attempts + 1 } };
+            var again = state with { Fault = fault with { Error = error, Attempts = fault.Attempts + 1 } };
             return new Transition(again, [], new WriteSet { Header = true }, null);
         }
 
-        var cleared = state with { Mode = TransactionMode.Normal, Fault = null };
-        switch (decision.Verdict)
+        var next = state with
         {
-            case NormalVerdict.Applied:
-                var applied = cleared with
-                {
-                    Data = decision.Data,
-                    Counters = cleared.Counters with { Replayed = cleared.Counters.Replayed + 1 },
-                };
-                return new Transition(applied, [], new WriteSet { Header = true }, null);
-            case NormalVerdict.InDoubt:
-                var recovery = new RecoveryInfo(newRecoveryId(), decision.Reason!, now) { Subject = message };
-                var inDoubt = cleared with { Data = decision.Data, Mode = TransactionMode.Recovering, Recovery = recovery };
-                return new Transition(inDoubt, [], new WriteSet { Header = true }, recovery);
-            default:
-                var refused = cleared with
-                {
-                    Counters = cleared.Counters with { Rejected = cleared.Counters.Rejected + 1 },
-                    Rejections = Remember(cleared.Rejections, Rejection(message, RejectionCode.ApplicationRejected, decision.Reason!, now)),
-                };
-                return new Transition(refused, [], new WriteSet { Header = true }, null);
-        }
+            Data = outcome.Effects.Data,
+            Counters = outcome.Effects.Counters,
+            Rejections = outcome.Effects.Rejections,
+            Mode = outcome.Started is null ? TransactionMode.Normal : TransactionMode.Recovering,
+            Recovery = outcome.Started ?? state.Recovery,
+            Fault = null,
+        };
+        return new Transition(next, [], new WriteSet { Header = true }, outcome.Started);
     }
 
     /// <summary>
@@ -287,7 +261,7 @@ public sealed class RecoveryStateMachine
                 WriteSet.None);
         }
 
-        if (MessageValidator.Validate(message, transactionId, Limits) is { } invalid)
+        if (MessageValidator.Validate(message, transactionId, Limits, out var payloadBytes) is { } invalid)
         {
             return Reject(state, message, invalid, now);
         }
@@ -301,7 +275,7 @@ public sealed class RecoveryStateMachine
 
         return message.Kind == MessageKind.Recovery
             ? DecideRecovery(state, message, idHash, now)
-            : DecideNormal(state, message, idHash, now, newRecoveryId);
+            : DecideNormal(state, message, idHash, payloadBytes, now, newRecoveryId);
     }
 
     private Transition DecideRecovery(TransactionState state, TransactionMessage message, ulong idHash, DateTimeOffset now)
@@ -356,18 +330,19 @@ public sealed class RecoveryStateMachine
         return Answer(next, result, new WriteSet { Header = true });
     }
 
-    private Transition DecideNormal(TransactionState state, TransactionMessage message, ulong idHash, DateTimeOffset now,
-        Func<string> newRecoveryId)
+    private Transition DecideNormal(TransactionState state, TransactionMessage message, ulong idHash, int payloadBytes,
+        DateTimeOffset now, Func<string> newRecoveryId)
     {
         if (state.Mode != TransactionMode.Normal || !state.Pending.IsEmpty)
         {
-            var size = PendingEntry.EstimateBytes(message);
+            // Counted once: the payload was measured by validation, and the entry keeps this size for the log's accounting.
+            var size = PendingEntry.EstimateBytes(message, payloadBytes);
             if (!state.Pending.CanAdmit(size, Limits, out var full))
             {
                 return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.PendingLogFull, full!), now);
             }
 
-            var (pending, segment) = state.Pending.Append(message, now, Limits);
+            var (pending, segment) = state.Pending.Append(message, now, Limits, size);
             var parked = state with
             {
                 Pending = pending,
@@ -438,6 +413,43 @@ public sealed class RecoveryStateMachine
         }
     }
 
+    /// <summary>The parts of the state that applying a queued message changes.</summary>
+    private readonly record struct QueuedEffects(object? Data, MessageCounters Counters, ImmutableList<RejectedMessage> Rejections);
+
+    /// <summary>
+    /// Applies a message that was already answered <c>Queued</c> (a parked entry on replay, or the held poison message on retry).
+    /// Applied: its data, counted as replayed. In doubt: its data, and <c>Started</c> is a new recovery with it as the subject.
+    /// Refused by the logic: kept in the rejection history. Threw: <c>Error</c> is set and the effects are unchanged, since the
+    /// message is held as a fault rather than dropped.
+    /// </summary>
+    private (QueuedEffects Effects, RecoveryInfo? Started, string? Error) ApplyQueued(QueuedEffects effects, TransactionMessage message,
+        DateTimeOffset now, Func<string> newRecoveryId)
+    {
+        var decision = ApplyNormal(effects.Data, message);
+        if (decision.Threw)
+        {
+            return (effects, null, decision.Reason!);
+        }
+
+        switch (decision.Verdict)
+        {
+            case NormalVerdict.Applied:
+                var counters = effects.Counters with { Replayed = effects.Counters.Replayed + 1 };
+                return (effects with { Data = decision.Data, Counters = counters }, null, null);
+            case NormalVerdict.InDoubt:
+                var recovery = new RecoveryInfo(newRecoveryId(), decision.Reason!, now) { Subject = message };
+                return (effects with { Data = decision.Data }, recovery, null);
+            default:
+                // Already answered Queued: the rejection is kept where an operator sees it, and the caller moves on.
+                var refused = effects with
+                {
+                    Counters = effects.Counters with { Rejected = effects.Counters.Rejected + 1 },
+                    Rejections = Remember(effects.Rejections, Rejection(message, RejectionCode.ApplicationRejected, decision.Reason!, now)),
+                };
+                return (refused, null, null);
+        }
+    }
+
     private static TransactionState Fault(TransactionState state, TransactionMessage message, string error, int attempts, DateTimeOffset since) =>
         state with
         {
@@ -478,8 +490,7 @@ public sealed class RecoveryStateMachine
     private static RejectedMessage Rejection(TransactionMessage message, RejectionCode code, string reason, DateTimeOffset now) =>
         new(message.MessageId, message.Type, code, reason, now);
 
-    private System.Collections.Immutable.ImmutableList<RejectedMessage> Remember(
-        System.Collections.Immutable.ImmutableList<RejectedMessage> list, RejectedMessage record)
+    private ImmutableList<RejectedMessage> Remember(ImmutableList<RejectedMessage> list, RejectedMessage record)
     {
         list = list.Add(record);
         return list.Count > Limits.RejectionHistory ? list.RemoveRange(0, list.Count - Limits.RejectionHistory) : list;

@@ -136,6 +136,21 @@ public sealed class GoldenStateTests
     }
 
     [Fact]
+    public void TheCurrentCode_WritesTheCurrentLayout_ByteForByte()
+    {
+        // Reading old layouts is not enough: a change to a stored type (a new field, a different constructor) must not change
+        // what is written either, or records written by this version would not be those a previous silo reads.
+        var records = CurrentRecords();
+
+        Assert.Equal(FixtureNames, records.Keys.Order(StringComparer.Ordinal));
+        foreach (var name in FixtureNames)
+        {
+            var stored = File.ReadAllText(Path.Combine(FixtureDirectory(AppContext.BaseDirectory, CurrentVersion), name)).Trim();
+            Assert.True(stored == records[name], $"{name} as written now differs from the {CurrentVersion} fixture.");
+        }
+    }
+
+    [Fact]
     public void TheSiloHost_StoresTransactionRecordsWithTheOrleansBinarySerializer()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -179,9 +194,10 @@ public sealed class GoldenStateTests
 
     /// <summary>
     /// The generator: a ledger account that took a credit, was left in doubt by an external debit whose call timed out, got a
-    /// recovery adjustment, answered a duplicate and a bad message, and parked three messages (two segments).
+    /// recovery adjustment, answered a duplicate and a bad message, and parked three messages (two segments). Returns each
+    /// fixture's name and its base64 text, as the current code writes it.
     /// </summary>
-    private static void WriteFixtures(string directory)
+    private static Dictionary<string, string> CurrentRecords()
     {
         var machine = new RecoveryStateMachine(new LedgerLogic(), Limits);
         var state = machine.NewState(TransactionId);
@@ -198,13 +214,25 @@ public sealed class GoldenStateTests
         Step(LedgerMessages.Debit("p3", 5));
 
         var serializer = CreateStorageSerializer();
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "header.b64"),
-            Convert.ToBase64String(serializer.Serialize(TransactionRecords.ToHeader(state)).ToArray()) + Environment.NewLine);
+        var records = new Dictionary<string, string>
+        {
+            ["header.b64"] = Convert.ToBase64String(serializer.Serialize(TransactionRecords.ToHeader(state)).ToArray()),
+        };
         foreach (var segment in state.Pending.Segments)
         {
-            File.WriteAllText(Path.Combine(directory, $"segment-{segment.Index}.b64"),
-                Convert.ToBase64String(serializer.Serialize(TransactionRecords.ToSegment(state, segment.Index)).ToArray()) + Environment.NewLine);
+            records[$"segment-{segment.Index}.b64"] =
+                Convert.ToBase64String(serializer.Serialize(TransactionRecords.ToSegment(state, segment.Index)).ToArray());
+        }
+
+        return records;
+    }
+
+    private static void WriteFixtures(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (name, text) in CurrentRecords())
+        {
+            File.WriteAllText(Path.Combine(directory, name), text + Environment.NewLine);
         }
     }
 }
