@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using OrleansRecovery.StateMachine;
 
 namespace OrleansRecovery.Storage;
@@ -41,6 +42,19 @@ public static class TransactionRecords
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(initialData);
+        if (header is { SchemaVersion: > TransactionHeaderRecord.CurrentSchemaVersion })
+        {
+            // A newer release wrote this header; a field it added may change what the others mean (a missing field reads as its
+            // default, so a newer dedup or pending layout would read as empty and messages could be applied twice). Refuse,
+            // write nothing, and let a silo that knows the layout take the transaction.
+            var written = header.SchemaVersion.ToString(CultureInfo.InvariantCulture);
+            var known = TransactionHeaderRecord.CurrentSchemaVersion.ToString(CultureInfo.InvariantCulture);
+            throw new InvalidOperationException(
+                $"The transaction's header was written in storage layout {written} by a newer OrleansRecovery; this silo reads " +
+                $"layouts up to {known}. Nothing was changed: run the newer version on every silo (a rollback past a layout " +
+                "change is not supported).");
+        }
+
         var pending = PendingLog.Load(
             header?.FirstSegment ?? 0,
             header?.ReplayPosition ?? 0,
