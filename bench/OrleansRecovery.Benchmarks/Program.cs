@@ -24,7 +24,7 @@ if (options.StreamSweep)
     return await StreamSweep.RunAsync(options);
 }
 
-var report = new Report();
+var report = new Report { Quick = options.Quick };
 double? azuritePeak = null;
 await using (var host = await BenchHost.StartAsync(options))
 {
