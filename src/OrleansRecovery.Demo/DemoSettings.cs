@@ -52,22 +52,7 @@ internal sealed record DemoSettings
             failures.Add("Storage:ConnectionString is missing; set it in the profile or the environment (Storage__ConnectionString). The demo publishes on the silos' Azure queues.");
         }
 
-        int Int(string key, int fallback, int min, int max)
-        {
-            var raw = config[key];
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                return fallback;
-            }
-
-            if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            failures.Add($"{key} is '{raw}'; it must be an integer between {min} and {max}.");
-            return fallback;
-        }
+        int Int(string key, int fallback, int min, int max) => ProfileValues.WholeNumber(config, key, min, max, failures) ?? fallback;
 
         var queueCount = Int("OrleansRecovery:Azure:QueueCount", TransactionStreams.DefaultQueueCount, 1, 64);
         var accounts = Int("accounts", 5, 1, 100);

@@ -71,22 +71,7 @@ public sealed class ClusterClientSettings
             return string.Empty;
         }
 
-        int? Int(string key, int min, int max, string allowed)
-        {
-            var raw = configuration[key];
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                return null;
-            }
-
-            if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            failures.Add($"{key} is '{raw}'; it must be {allowed}.");
-            return null;
-        }
+        int? Int(string key, int min, int max, string allowed) => ProfileValues.WholeNumber(configuration, key, min, max, failures, allowed);
 
         var clusterId = Required("Orleans:ClusterId");
         var serviceId = Required("Orleans:ServiceId");
