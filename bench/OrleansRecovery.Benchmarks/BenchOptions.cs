@@ -156,6 +156,9 @@ public sealed class BenchOptions
                 case "--dedup-window":
                     o.DedupWindow = NextInt();
                     break;
+                case "--many-messages":
+                    o.ManyMessages = NextInt();
+                    break;
                 case "--many-rounds":
                     o.ManyRounds = NextInt();
                     break;
@@ -234,7 +237,7 @@ public sealed class BenchOptions
     /// <summary>The help text.</summary>
     public const string Usage = """
         usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream] [--check-targets]
-               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--hot-messages N]
+               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N]
