@@ -23,16 +23,7 @@ public sealed class OperatorHostOutageTests(WebSiloFixture browser) : IClassFixt
     {
         _azurite = await AzuriteInstance.StartAsync();
         var ports = LoopbackPorts.Free(4);
-        _siloArgs =
-        [
-            $"--Storage:ConnectionString={_azurite.ConnectionString}",
-            $"--Orleans:SiloPort={ports[0]}",
-            $"--Orleans:GatewayPort={ports[1]}",
-            "--Web:Enabled=true",
-            $"--Web:Port={ports[2]}",
-            "--Web:RefreshInterval=00:00:00.300",
-            "--OrleansRecovery:RegistryReportInterval=00:00:00.200",
-        ];
+        _siloArgs = WebSiloFixture.SiloArguments(_azurite.ConnectionString, ports);
         _silo = await StartSiloAsync();
         (_operator, var settings) = await WebSiloFixture.StartOperatorHostAsync(_siloArgs, ports[3]);
         _operatorUrl = settings.Web.Url;

@@ -47,16 +47,7 @@ public sealed class WebSiloFixture : IAsyncLifetime
 
         _azurite = await AzuriteInstance.StartAsync();
         var ports = LoopbackPorts.Free(4);
-        string[] args =
-        [
-            $"--Storage:ConnectionString={_azurite.ConnectionString}",
-            $"--Orleans:SiloPort={ports[0]}",
-            $"--Orleans:GatewayPort={ports[1]}",
-            "--Web:Enabled=true",
-            $"--Web:Port={ports[2]}",
-            "--Web:RefreshInterval=00:00:00.300",
-            "--OrleansRecovery:RegistryReportInterval=00:00:00.200",
-        ];
+        var args = SiloArguments(_azurite.ConnectionString, ports);
         _silo = await InProcessSilo.StartAsync("local", InProcessSilo.RepositoryConfigDirectory(), args);
         BaseUrl = _silo.Settings.Web.Url;
 
@@ -78,6 +69,21 @@ public sealed class WebSiloFixture : IAsyncLifetime
         });
         Assertions.SetDefaultExpectTimeout(20_000);
     }
+
+    /// <summary>
+    /// The <c>local</c> profile's overrides for a web-enabled silo on <paramref name="ports"/> (silo, gateway, web; a fourth is
+    /// left for an operators' web host), refreshing fast enough for the tests' waits.
+    /// </summary>
+    public static string[] SiloArguments(string connectionString, IReadOnlyList<int> ports) =>
+    [
+        $"--Storage:ConnectionString={connectionString}",
+        $"--Orleans:SiloPort={ports[0]}",
+        $"--Orleans:GatewayPort={ports[1]}",
+        "--Web:Enabled=true",
+        $"--Web:Port={ports[2]}",
+        "--Web:RefreshInterval=00:00:00.300",
+        "--OrleansRecovery:RegistryReportInterval=00:00:00.200",
+    ];
 
     /// <summary>Starts <c>OrleansRecovery.Web</c> with a silo's arguments, but listening on <paramref name="port"/>.</summary>
     public static async Task<(WebApplication App, Silo.SiloSettings Settings)> StartOperatorHostAsync(IEnumerable<string> siloArgs, int port)
