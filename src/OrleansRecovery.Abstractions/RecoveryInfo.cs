@@ -17,4 +17,15 @@ public sealed record RecoveryInfo(
     /// </summary>
     [Id(3)]
     public TransactionMessage? Subject { get; init; }
+
+    /// <summary>The recovery scope whose opening put the transaction into this recovery, or null.</summary>
+    [Id(4)]
+    public string? Scope { get; init; }
+
+    /// <summary>
+    /// The campaign this recovery belongs to: an operator's campaign over an explicit set of transactions, or the campaign a
+    /// scope's opening started. Null for a recovery begun on its own (an API call or an in-doubt message).
+    /// </summary>
+    [Id(5)]
+    public string? CampaignId { get; init; }
 }

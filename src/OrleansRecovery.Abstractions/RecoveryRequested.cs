@@ -19,4 +19,12 @@ public sealed record RecoveryRequested(
     /// <summary>The message that left the transaction in doubt, if recovery began that way.</summary>
     [Id(4)]
     public TransactionMessage? Subject { get; init; }
+
+    /// <summary>The recovery scope whose opening started this recovery, or null.</summary>
+    [Id(5)]
+    public string? Scope { get; init; }
+
+    /// <summary>The campaign (explicit or a scope's) this recovery belongs to, or null.</summary>
+    [Id(6)]
+    public string? CampaignId { get; init; }
 }

@@ -27,4 +27,10 @@ public sealed record RegistryEntry(
 
     /// <summary>The held message's id while faulted.</summary>
     [Id(9)] public string? FaultMessageId { get; init; }
+
+    /// <summary>The recovery scope of the current recovery, or null.</summary>
+    [Id(10)] public string? Scope { get; init; }
+
+    /// <summary>The campaign of the current recovery (or of the recovery whose parked messages are replaying), or null.</summary>
+    [Id(11)] public string? CampaignId { get; init; }
 }
