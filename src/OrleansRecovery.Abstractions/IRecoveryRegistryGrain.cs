@@ -10,4 +10,8 @@ public interface IRecoveryRegistryGrain : IGrainWithIntegerKey
     /// <summary>Lists matching entries, oldest first.</summary>
     [Alias("ListAsync")]
     Task<IReadOnlyList<RegistryEntry>> ListAsync(RegistryQuery query);
+
+    /// <summary>Counts the matching entries by state (the query's limit does not apply).</summary>
+    [Alias("CountAsync")]
+    Task<RegistryCounts> CountAsync(RegistryQuery query);
 }

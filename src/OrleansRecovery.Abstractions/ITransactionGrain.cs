@@ -26,6 +26,16 @@ public interface ITransactionGrain : IGrainWithStringKey
     Task<RecoveryInfo> BeginRecoveryAsync(string reason);
 
     /// <summary>
+    /// Puts the transaction into recovery as a member of campaign <paramref name="campaignId"/>, durably, and announces it naming
+    /// the campaign. Idempotent per campaign: returns the current recovery while recovering; returns null, changing nothing, when
+    /// the transaction already went through a recovery of this campaign (a resumed campaign never puts anyone in twice).
+    /// </summary>
+    /// <exception cref="ArgumentException">The campaign id or reason is empty or too long.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is faulted (retry or skip its held message first).</exception>
+    [Alias("BeginCampaignRecoveryAsync")]
+    Task<RecoveryInfo?> BeginCampaignRecoveryAsync(string campaignId, string reason);
+
+    /// <summary>
     /// Operator action on a <see cref="TransactionMode.Faulted"/> transaction: applies the held message again now. On success the
     /// transaction returns to Normal and replays what was parked behind it; if the logic throws again it stays faulted.
     /// </summary>

@@ -38,6 +38,19 @@ public static class RecoveryInstruments
 
     /// <summary>Azure queue messages that could not be read as events; logged and deleted instead of stalling the queue.</summary>
     public const string UndeliverableQueueMessages = "orleansrecovery.queue.undeliverable";
+
+    /// <summary>Counter: recovery scopes opened.</summary>
+    public const string ScopesOpened = "orleansrecovery.scopes.opened";
+
+    /// <summary>Counter: transactions put into recovery by campaigns.</summary>
+    public const string CampaignEntered = "orleansrecovery.campaign.entered";
+
+    /// <summary>
+    /// Gauge: members of each campaign (tag <c>campaign</c>) by state (tag <c>state</c>: members, entered, recovering, stuck, faulted,
+    /// replaying, back_to_normal), as last computed on this silo. Each state is reported from the campaign's creation on, so alerts
+    /// can be written before the first stuck member.
+    /// </summary>
+    public const string CampaignMembers = "orleansrecovery.campaign.members";
 }
 
 /// <summary>The engine's metrics, on one meter created through <see cref="IMeterFactory"/>.</summary>

@@ -51,12 +51,17 @@ internal sealed class RegistryReporter
             {
                 RecoveryId = recovery.RecoveryId,
                 Stuck = stuck,
+                Scope = recovery.Scope,
+                CampaignId = recovery.CampaignId,
             },
             { Mode: TransactionMode.Faulted, Fault: { } fault } => Entry(state, fault.Since, fault.Error, now) with
             {
                 FaultMessageId = fault.Message.MessageId,
             },
-            { Pending.IsEmpty: false } => Entry(state, state.Pending.Oldest?.AdmittedAt ?? now, "Replaying parked messages.", now),
+            { Pending.IsEmpty: false } => Entry(state, state.Pending.Oldest?.AdmittedAt ?? now, "Replaying parked messages.", now) with
+            {
+                CampaignId = state.LastRecoveryCampaignId,
+            },
             _ => null,
         };
     }
@@ -81,7 +86,7 @@ internal sealed class RegistryReporter
             }
 
             var changed = _last is null || _last.Mode != entry.Mode || _last.RecoveryId != entry.RecoveryId
-                || _last.FaultMessageId != entry.FaultMessageId || _last.Stuck != entry.Stuck;
+                || _last.FaultMessageId != entry.FaultMessageId || _last.Stuck != entry.Stuck || _last.CampaignId != entry.CampaignId;
             if (!force && !changed && now - _lastAt < _options.RegistryReportInterval)
             {
                 Behind = Behind || _last is not { } last || last.PendingCount != entry.PendingCount || last.OldestPendingSince != entry.OldestPendingSince;

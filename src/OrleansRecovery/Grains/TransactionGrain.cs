@@ -9,6 +9,7 @@ using OrleansRecovery.Diagnostics;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Logic;
 using OrleansRecovery.Registry;
+using OrleansRecovery.Scopes;
 using OrleansRecovery.StateMachine;
 using OrleansRecovery.Storage;
 
@@ -39,6 +40,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly WorkQueue _work;
+    private RecoveryScopeDirectory? _scopeDirectory;
     private TransactionStore? _store;
     private RegistryReporter? _reporter;
     private string? _keyProblem;
@@ -71,6 +73,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     {
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
         _store = new TransactionStore(storage, this.GetGrainId());
+        _scopeDirectory = ServiceProvider.GetRequiredService<RecoveryScopeDirectory>();
 
         _reporter = new RegistryReporter(GrainFactory, TransactionId, _options, _logger);
         _keyProblem = TransactionIds.Problem(TransactionId);
@@ -124,6 +127,15 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         var transition = _machine.BeginRecovery(state, TransactionId, reason, _time.GetUtcNow(), NewRecoveryId());
         await CommitAsync(transition, CancellationToken.None);
         return _state!.Recovery!;
+    });
+
+    /// <inheritdoc />
+    public Task<RecoveryInfo?> BeginCampaignRecoveryAsync(string campaignId, string reason) => _work.RunExclusiveAsync(async () =>
+    {
+        var state = await CurrentAsync(CancellationToken.None);
+        var transition = _machine.BeginCampaignRecovery(state, TransactionId, campaignId, reason, _time.GetUtcNow(), NewRecoveryId());
+        await CommitAsync(transition, CancellationToken.None);
+        return transition.AlreadyJoined ? null : _state!.Recovery;
     });
 
     /// <inheritdoc />
@@ -241,7 +253,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             submissions[i] = group[i].Messages;
         }
 
-        var transition = _machine.SubmitGroup(state, TransactionId, submissions, _time.GetUtcNow(), NewRecoveryId);
+        var scopes = await _scopeDirectory!.ViewAsync(_machine.ScopesOf(TransactionId, state.Data, submissions.SelectMany(m => m)));
+        var transition = _machine.SubmitGroup(state, TransactionId, submissions, _time.GetUtcNow(), NewRecoveryId, scopes);
         await CommitAsync(transition, CancellationToken.None);
         var offset = 0;
         foreach (var submission in group)
@@ -459,13 +472,23 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             var state = await CurrentAsync(cancellationToken);
             if (state.ReplayDue)
             {
-                var transition = _machine.ReplayBatch(state, _time.GetUtcNow(), NewRecoveryId);
+                var batch = state.Pending.Unapplied(_options.ReplayBatchSize).Select(e => e.Message);
+                var scopes = await _scopeDirectory!.ViewAsync(_machine.ScopesOf(TransactionId, state.Data, batch));
+                var transition = _machine.ReplayBatch(state, TransactionId, _time.GetUtcNow(), NewRecoveryId, scopes);
+                if (transition.HeldBy is { } heldBy)
+                {
+                    // Not a failure: the scope's state is unknown on this silo; try again after a scope refresh.
+                    _lastReplayError = $"Held: {heldBy}.";
+                    _replayTimer?.Change(_options.ScopeRefreshInterval, _options.ScopeRefreshInterval);
+                    return;
+                }
+
                 await CommitAsync(transition, cancellationToken);
                 _metrics.ReplayedEntries(transition.Replayed);
                 await ClearGarbageAsync(transition.Writes.Garbage, cancellationToken);
             }
 
-            if (_replayFailures > 0)
+            if (_replayFailures > 0 || _lastReplayError is not null)
             {
                 _replayFailures = 0;
                 _lastReplayError = null;
@@ -554,6 +577,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             await stream.OnNextAsync(new RecoveryRequested(TransactionId, recovery.RecoveryId, recovery.Reason, recovery.Since)
             {
                 Subject = recovery.Subject,
+                Scope = recovery.Scope,
+                CampaignId = recovery.CampaignId,
             });
         }
         catch (Exception ex)

@@ -121,6 +121,25 @@ public sealed class TransactionRecoveryOptions
     /// <summary>Pause before the first automatic retry of a poison message; doubles with each attempt. Default 1 s.</summary>
     public TimeSpan PoisonRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often each silo re-reads the state of the recovery scopes its transactions use. Default 500 ms. It bounds how soon an
+    /// opened scope takes effect on every silo (see <see cref="ScopeLease"/>), at one small read per scope per silo per interval.
+    /// </summary>
+    public TimeSpan ScopeRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a silo may act on a scope state it read: past this, a scope it could not re-read is unknown, and its transactions
+    /// park rather than apply (P11). Opening a scope waits this long before it is acknowledged, so that after the acknowledgement no
+    /// silo acts on the scope as closed. Default 2 s; at least twice <see cref="ScopeRefreshInterval"/>. All silos must agree.
+    /// </summary>
+    public TimeSpan ScopeLease { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Members a campaign puts into recovery (or completes) concurrently, as one step between two writes of its cursor. Default 256.
+    /// A campaign resumed after a crash repeats at most one step, and the members of that step are not put in twice.
+    /// </summary>
+    public int CampaignStepSize { get; set; } = 256;
+
     /// <summary>The limits the state machine enforces.</summary>
     public RecoveryLimits ToLimits() => new()
     {

@@ -79,6 +79,13 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
                 $"not above ReplayRetryMaxDelay ({options.ReplayRetryMaxDelay}).");
         }
 
+        if (options.ScopeRefreshInterval < TimeSpan.FromMilliseconds(10) || options.ScopeLease < 2 * options.ScopeRefreshInterval)
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:ScopeRefreshInterval ({options.ScopeRefreshInterval}) must be at least " +
+                $"10 ms, and ScopeLease ({options.ScopeLease}) at least twice ScopeRefreshInterval.");
+        }
+
+        Range(nameof(options.CampaignStepSize), options.CampaignStepSize, 1, 5_000);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -36,6 +36,8 @@ public static class TransactionRecoverySiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransactionRecoveryOptions>, TransactionRecoveryOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<RecoveryMetrics>();
+        services.TryAddSingleton<CampaignMetrics>();
+        services.TryAddSingleton<OrleansRecovery.Scopes.RecoveryScopeDirectory>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -16,4 +16,13 @@ public interface ITransactionLogic
 
     /// <summary>Applies a recovery message while the transaction recovers; says whether recovery is complete.</summary>
     RecoveryDecision ApplyRecovery(object? data, TransactionMessage message, RecoveryInfo recovery);
+
+    /// <summary>
+    /// The recovery scope the transaction belongs to (e.g. the downstream system it depends on), or null for none (the default).
+    /// While that scope is open, the transaction parks its normal messages and enters recovery on its next message, whether or not
+    /// it was active when the scope opened. Must be pure and cheap: it is asked before every normal message is applied. A name
+    /// that breaks the scope name rule (<see cref="RecoveryScopes"/>), or an exception, holds the transaction's normal messages
+    /// parked (never applied unchecked) until the logic is fixed.
+    /// </summary>
+    string? RecoveryScopeOf(string transactionId, object? data) => null;
 }

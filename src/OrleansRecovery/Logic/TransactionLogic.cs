@@ -17,7 +17,14 @@ public abstract class TransactionLogic<TData> : ITransactionLogic
     /// <summary>Applies a recovery message; return <see cref="RecoveryDecision.Continue"/>, <see cref="RecoveryDecision.Complete"/> or <see cref="RecoveryDecision.Rejected"/>.</summary>
     protected abstract RecoveryDecision ApplyRecovery(TData data, TransactionMessage message, RecoveryInfo recovery);
 
+    /// <summary>
+    /// The recovery scope the transaction belongs to, or null (the default). See <see cref="ITransactionLogic.RecoveryScopeOf"/>.
+    /// </summary>
+    protected virtual string? RecoveryScopeOf(string transactionId, TData data) => null;
+
     object? ITransactionLogic.CreateInitialData(string transactionId) => CreateInitialData(transactionId);
+
+    string? ITransactionLogic.RecoveryScopeOf(string transactionId, object? data) => RecoveryScopeOf(transactionId, Cast(data));
 
     NormalDecision ITransactionLogic.ApplyNormal(object? data, TransactionMessage message) =>
         ApplyNormal(Cast(data), message);

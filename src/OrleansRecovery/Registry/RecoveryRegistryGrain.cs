@@ -32,7 +32,26 @@ public sealed class RecoveryRegistryGrain : Grain, IRecoveryRegistryGrain
             .Select(e => e.Mode == TransactionMode.Recovering && now - e.Since >= _options.StuckAfter ? e with { Stuck = true } : e)
             .Where(e => query.Mode is null || e.Mode == query.Mode)
             .Where(e => !query.StuckOnly || e.Stuck)
+            .Where(e => query.Scope is null || e.Scope == query.Scope)
+            .Where(e => query.CampaignId is null || e.CampaignId == query.CampaignId)
             .OrderBy(e => e.Since)
             .Take(Math.Max(0, query.Limit))];
+    }
+
+    /// <inheritdoc />
+    public async Task<RegistryCounts> CountAsync(RegistryQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var all = await ListAsync(query with { Limit = int.MaxValue });
+        return new RegistryCounts
+        {
+            Recovering = all.Count(e => e.Mode == TransactionMode.Recovering),
+            Stuck = all.Count(e => e.Stuck),
+            Faulted = all.Count(e => e.Mode == TransactionMode.Faulted),
+            Replaying = all.Count(e => e.Mode == TransactionMode.Normal),
+            Total = all.Count,
+            OldestSince = all.Count == 0 ? null : all[0].Since,
+            StuckTransactions = [.. all.Where(e => e.Stuck).Take(20).Select(e => e.TransactionId)],
+        };
     }
 }

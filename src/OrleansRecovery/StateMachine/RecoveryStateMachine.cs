@@ -34,18 +34,21 @@ public sealed class RecoveryStateMachine
     /// the id of a recovery started by an in-doubt message.
     /// </summary>
     public Transition Submit(TransactionState state, string transactionId, IReadOnlyList<TransactionMessage?> messages,
-        DateTimeOffset now, Func<string> newRecoveryId) =>
-        SubmitGroup(state, transactionId, [messages], now, newRecoveryId);
+        DateTimeOffset now, Func<string> newRecoveryId, ScopeView? scopes = null) =>
+        SubmitGroup(state, transactionId, [messages], now, newRecoveryId, scopes);
 
     /// <summary>
     /// Decides several submissions that arrived together (group commit), in arrival order, as one transition: exactly what
     /// deciding them one after the other would give, but with one group of writes. <see cref="Transition.Results"/> holds one
     /// answer per message, submission after submission; a submission over <see cref="RecoveryLimits.MaxBatchSize"/> is rejected
-    /// whole and the others are still decided.
+    /// whole and the others are still decided. <paramref name="scopes"/> holds the recovery scopes' states as the silo confirmed
+    /// them (see <see cref="ScopesOf"/> for which to ask); a scope missing from it is unknown, and unknown parks (P11).
     /// </summary>
     public Transition SubmitGroup(TransactionState state, string transactionId,
-        IReadOnlyList<IReadOnlyList<TransactionMessage?>> submissions, DateTimeOffset now, Func<string> newRecoveryId)
+        IReadOnlyList<IReadOnlyList<TransactionMessage?>> submissions, DateTimeOffset now, Func<string> newRecoveryId,
+        ScopeView? scopes = null)
     {
+        scopes ??= ScopeView.Empty;
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(submissions);
         ArgumentNullException.ThrowIfNull(newRecoveryId);
@@ -68,7 +71,7 @@ public sealed class RecoveryStateMachine
 
             foreach (var message in messages)
             {
-                var step = Decide(state, transactionId, keyProblem, message, now, newRecoveryId);
+                var step = Decide(state, transactionId, keyProblem, message, now, newRecoveryId, scopes);
                 state = step.State;
                 results.Add(step.Results[0]);
                 writes = writes.Union(step.Writes);
@@ -111,8 +114,68 @@ public sealed class RecoveryStateMachine
         }
 
         var recovery = new RecoveryInfo(recoveryId, reason, now);
-        var next = state with { Mode = TransactionMode.Recovering, Recovery = recovery };
-        return new Transition(next, [], new WriteSet { Header = true }, recovery);
+        return new Transition(Entering(state, recovery), [], new WriteSet { Header = true }, recovery);
+    }
+
+    /// <summary>
+    /// Enters recovery as a member of campaign <paramref name="campaignId"/>. Idempotent per campaign: a transaction that already went
+    /// through a recovery of this campaign is left unchanged (<see cref="Transition.AlreadyJoined"/>), so a resumed campaign never
+    /// puts anyone in twice. A transaction already recovering joins the campaign with its current recovery (one header write).
+    /// </summary>
+    /// <exception cref="ArgumentException">The campaign id or reason is unusable, or the transaction id is.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is faulted.</exception>
+    public Transition BeginCampaignRecovery(TransactionState state, string transactionId, string campaignId, string reason,
+        DateTimeOffset now, string recoveryId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (TransactionIds.Problem(campaignId) is { } badCampaign)
+        {
+            throw new ArgumentException(badCampaign.Replace("Transaction id", "Campaign id", StringComparison.Ordinal), nameof(campaignId));
+        }
+
+        if (state.HasJoined(campaignId))
+        {
+            return new Transition(state, [], WriteSet.None, null) { AlreadyJoined = true };
+        }
+
+        if (state is { Mode: TransactionMode.Recovering, Recovery: { } current })
+        {
+            // Already recovering (on its own or for another campaign): it joins this campaign and completes once, with that recovery.
+            var joined = state.Joining(campaignId) with
+            {
+                Recovery = current.CampaignId is null ? current with { CampaignId = campaignId } : current,
+                LastRecoveryCampaignId = current.CampaignId ?? campaignId,
+            };
+            return new Transition(joined, [], new WriteSet { Header = true }, null);
+        }
+
+        var begun = BeginRecovery(state, transactionId, reason, now, recoveryId);
+        var recovery = begun.State.Recovery! with { CampaignId = campaignId };
+        return begun with { State = Entering(state, recovery), StartedRecovery = recovery };
+    }
+
+    /// <summary>
+    /// The recovery scopes whose state a decision about <paramref name="messages"/> needs: the one the logic names for the
+    /// transaction (from its current data) and those the messages name. Unusable names are left out (they hold or reject on their own).
+    /// </summary>
+    public IReadOnlyCollection<string> ScopesOf(string transactionId, object? data, IEnumerable<TransactionMessage?> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var scopes = new HashSet<string>(StringComparer.Ordinal);
+        if (LogicScope(transactionId, data) is { Scope: { } logicScope, Problem: null })
+        {
+            scopes.Add(logicScope);
+        }
+
+        foreach (var message in messages)
+        {
+            if (message is { Kind: MessageKind.Normal, Scope: { } named } && RecoveryScopes.Problem(named) is null)
+            {
+                scopes.Add(named);
+            }
+        }
+
+        return scopes;
     }
 
     /// <summary>
@@ -121,10 +184,20 @@ public sealed class RecoveryStateMachine
     /// transaction in doubt (it becomes the subject of a new recovery) or when the logic throws for it (it is held as the fault
     /// of a <see cref="TransactionMode.Faulted"/> transaction); the rest stay parked.
     /// </summary>
-    public Transition ReplayBatch(TransactionState state, DateTimeOffset now, Func<string> newRecoveryId)
+    public Transition ReplayBatch(TransactionState state, DateTimeOffset now, Func<string> newRecoveryId) =>
+        ReplayBatch(state, string.Empty, now, newRecoveryId, ScopeView.Empty);
+
+    /// <summary>
+    /// <see cref="ReplayBatch(TransactionState, DateTimeOffset, Func{string})"/> for transaction <paramref name="transactionId"/>,
+    /// gated by its recovery scopes: before each entry is applied, an open scope this transaction has not yet recovered for starts
+    /// that recovery (the entry stays parked), and a scope whose state is unknown stops the batch (<see cref="Transition.HeldBy"/>).
+    /// </summary>
+    public Transition ReplayBatch(TransactionState state, string transactionId, DateTimeOffset now, Func<string> newRecoveryId,
+        ScopeView scopes)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(newRecoveryId);
+        ArgumentNullException.ThrowIfNull(scopes);
         if (!state.ReplayDue)
         {
             return new Transition(state, [], WriteSet.None, null);
@@ -134,10 +207,25 @@ public sealed class RecoveryStateMachine
         var admitted = state.Admitted;
         var applied = 0;
         RecoveryInfo? started = null;
+        RecoveryInfo? scopeRecovery = null;
+        string? heldBy = null;
         (TransactionMessage Message, string Error)? faulted = null;
         foreach (var entry in state.Pending.Unapplied(Limits.ReplayBatchSize))
         {
             var message = entry.Message;
+            var gate = Gate(state, transactionId, effects.Data, message, scopes, now, newRecoveryId);
+            if (gate.HeldBy is { } held)
+            {
+                heldBy = held;
+                break;
+            }
+
+            if (gate.Enter is { } entering)
+            {
+                scopeRecovery = entering;
+                break;
+            }
+
             applied++;
             admitted = admitted.Add(MessageIdHash.Of(message.MessageId));
             var outcome = ApplyQueued(effects, message, now, newRecoveryId);
@@ -155,6 +243,11 @@ public sealed class RecoveryStateMachine
             }
         }
 
+        if (applied == 0 && scopeRecovery is null)
+        {
+            return new Transition(state, [], WriteSet.None, null) { HeldBy = heldBy };
+        }
+
         var (pending, garbage) = state.Pending.Advance(applied);
         var next = state with
         {
@@ -163,9 +256,13 @@ public sealed class RecoveryStateMachine
             Pending = pending,
             Counters = effects.Counters,
             Rejections = effects.Rejections,
-            Mode = started is null ? state.Mode : TransactionMode.Recovering,
-            Recovery = started ?? state.Recovery,
         };
+        if ((started ?? scopeRecovery) is { } begun)
+        {
+            next = Entering(next, begun);
+            started = begun;
+        }
+
         if (faulted is { } poison)
         {
             // The entry leaves the pending log in the same write that holds it as the fault: neither lost nor applied twice.
@@ -199,10 +296,13 @@ public sealed class RecoveryStateMachine
             Data = outcome.Effects.Data,
             Counters = outcome.Effects.Counters,
             Rejections = outcome.Effects.Rejections,
-            Mode = outcome.Started is null ? TransactionMode.Normal : TransactionMode.Recovering,
-            Recovery = outcome.Started ?? state.Recovery,
+            Mode = TransactionMode.Normal,
             Fault = null,
         };
+        if (outcome.Started is { } started)
+        {
+            next = Entering(next, started);
+        }
         return new Transition(next, [], new WriteSet { Header = true }, outcome.Started);
     }
 
@@ -251,7 +351,7 @@ public sealed class RecoveryStateMachine
     }
 
     private Transition Decide(TransactionState state, string transactionId, string? keyProblem, TransactionMessage? message,
-        DateTimeOffset now, Func<string> newRecoveryId)
+        DateTimeOffset now, Func<string> newRecoveryId, ScopeView scopes)
     {
         if (keyProblem is { } badKey)
         {
@@ -275,7 +375,7 @@ public sealed class RecoveryStateMachine
 
         return message.Kind == MessageKind.Recovery
             ? DecideRecovery(state, message, idHash, now)
-            : DecideNormal(state, message, idHash, payloadBytes, now, newRecoveryId);
+            : DecideNormal(state, transactionId, message, idHash, payloadBytes, now, newRecoveryId, scopes);
     }
 
     private Transition DecideRecovery(TransactionState state, TransactionMessage message, ulong idHash, DateTimeOffset now)
@@ -330,25 +430,33 @@ public sealed class RecoveryStateMachine
         return Answer(next, result, new WriteSet { Header = true });
     }
 
-    private Transition DecideNormal(TransactionState state, TransactionMessage message, ulong idHash, int payloadBytes,
-        DateTimeOffset now, Func<string> newRecoveryId)
+    private Transition DecideNormal(TransactionState state, string transactionId, TransactionMessage message, ulong idHash,
+        int payloadBytes, DateTimeOffset now, Func<string> newRecoveryId, ScopeView scopes)
     {
         if (state.Mode != TransactionMode.Normal || !state.Pending.IsEmpty)
         {
-            // Counted once: the payload was measured by validation, and the entry keeps this size for the log's accounting.
-            var size = PendingEntry.EstimateBytes(message, payloadBytes);
-            if (!state.Pending.CanAdmit(size, Limits, out var full))
-            {
-                return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.PendingLogFull, full!), now);
-            }
+            return Park(state, message, payloadBytes, now, SubmitResult.Queued(message.MessageId));
+        }
 
-            var (pending, segment) = state.Pending.Append(message, now, Limits, size);
-            var parked = state with
+        // P11: a transaction of an open recovery scope enters that scope's recovery before anything is applied; one whose scope
+        // state is unknown parks. Both park the message: it is applied by the replay, once the scope allows.
+        var gate = Gate(state, transactionId, state.Data, message, scopes, now, newRecoveryId);
+        if (gate.HeldBy is { } heldBy)
+        {
+            return Park(state, message, payloadBytes, now, SubmitResult.Queued(message.MessageId) with
             {
-                Pending = pending,
-                Counters = state.Counters with { Queued = state.Counters.Queued + 1 },
-            };
-            return Answer(parked, SubmitResult.Queued(message.MessageId), new WriteSet { Segments = [segment] });
+                Reason = $"Parked: {heldBy}. It is applied once the scope's state is confirmed.",
+            });
+        }
+
+        if (gate.Enter is { } scopeRecovery)
+        {
+            var parked = Park(Entering(state, scopeRecovery), message, payloadBytes, now, SubmitResult.Queued(message.MessageId) with
+            {
+                Reason = $"Parked: recovery scope '{scopeRecovery.Scope}' is open; recovery {scopeRecovery.RecoveryId} started.",
+                StartedRecoveryId = scopeRecovery.RecoveryId,
+            });
+            return parked with { Writes = parked.Writes.Union(new WriteSet { Header = true }), StartedRecovery = scopeRecovery };
         }
 
         var decision = ApplyNormal(state.Data, message);
@@ -379,13 +487,11 @@ public sealed class RecoveryStateMachine
 
             case NormalVerdict.InDoubt:
                 var recovery = new RecoveryInfo(newRecoveryId(), decision.Reason!, now) { Subject = message };
-                var inDoubt = state with
+                var inDoubt = Entering(state, recovery) with
                 {
                     Data = decision.Data,
                     Admitted = state.Admitted.Add(idHash),
                     Counters = state.Counters with { Queued = state.Counters.Queued + 1 },
-                    Mode = TransactionMode.Recovering,
-                    Recovery = recovery,
                 };
                 var result = SubmitResult.Queued(message.MessageId) with
                 {
@@ -396,6 +502,88 @@ public sealed class RecoveryStateMachine
 
             default:
                 return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.ApplicationRejected, decision.Reason!), now);
+        }
+    }
+
+    /// <summary>Appends a normal message to the pending log (one segment write) and answers <paramref name="answer"/>.</summary>
+    private Transition Park(TransactionState state, TransactionMessage message, int payloadBytes, DateTimeOffset now, SubmitResult answer)
+    {
+        // Counted once: the payload was measured by validation, and the entry keeps this size for the log's accounting.
+        var size = PendingEntry.EstimateBytes(message, payloadBytes);
+        if (!state.Pending.CanAdmit(size, Limits, out var full))
+        {
+            return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.PendingLogFull, full!), now);
+        }
+
+        var (pending, segment) = state.Pending.Append(message, now, Limits, size);
+        var parked = state with
+        {
+            Pending = pending,
+            Counters = state.Counters with { Queued = state.Counters.Queued + 1 },
+        };
+        return Answer(parked, answer, new WriteSet { Segments = [segment] });
+    }
+
+    /// <summary>The state once <paramref name="recovery"/> has begun: recovering, and remembering the campaign it belongs to.</summary>
+    private static TransactionState Entering(TransactionState state, RecoveryInfo recovery)
+    {
+        var next = state with
+        {
+            Mode = TransactionMode.Recovering,
+            Recovery = recovery,
+            LastRecoveryCampaignId = recovery.CampaignId,
+        };
+        return recovery.CampaignId is { } campaign ? next.Joining(campaign) : next;
+    }
+
+    /// <summary>What the recovery scopes say about applying a normal message now: apply (default), hold it parked, or enter recovery.</summary>
+    private readonly record struct ScopeGate(string? HeldBy, RecoveryInfo? Enter);
+
+    private ScopeGate Gate(TransactionState state, string transactionId, object? data, TransactionMessage message, ScopeView scopes,
+        DateTimeOffset now, Func<string> newRecoveryId)
+    {
+        var (logicScope, problem) = LogicScope(transactionId, data);
+        if (problem is not null)
+        {
+            return new ScopeGate(problem, null);
+        }
+
+        foreach (var scope in (ReadOnlySpan<string?>)[logicScope, message.Scope])
+        {
+            if (scope is null)
+            {
+                continue;
+            }
+
+            var status = scopes[scope];
+            if (status.Condition == ScopeCondition.Unknown)
+            {
+                return new ScopeGate($"the state of recovery scope '{scope}' could not be confirmed", null);
+            }
+
+            if (status is { Condition: ScopeCondition.Open, CampaignId: { } campaign } && !state.HasJoined(campaign))
+            {
+                var reason = MessageValidator.Truncate($"Recovery scope '{scope}' opened: {status.Reason}", Limits.MaxReasonLength);
+                return new ScopeGate(null, new RecoveryInfo(newRecoveryId(), reason, now) { Scope = scope, CampaignId = campaign });
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>The scope the logic names for the transaction, or why it cannot be used (then messages are held, never applied unchecked).</summary>
+    private (string? Scope, string? Problem) LogicScope(string transactionId, object? data)
+    {
+        try
+        {
+            var scope = _logic.RecoveryScopeOf(transactionId, data);
+            return scope is not null && RecoveryScopes.Problem(scope) is { } bad
+                ? (null, $"the logic named an unusable recovery scope ({bad})")
+                : (scope, null);
+        }
+        catch (Exception ex)
+        {
+            return (null, MessageValidator.Truncate($"the logic's RecoveryScopeOf failed ({ex.GetType().Name}: {ex.Message})", 1_024));
         }
     }
 

@@ -32,6 +32,34 @@ public sealed record TransactionState
     /// <summary>Recently rejected messages, oldest first.</summary>
     public ImmutableList<RejectedMessage> Rejections { get; init; } = [];
 
+    /// <summary>
+    /// The campaigns (explicit ones and scope openings) this transaction most recently went into recovery for, oldest first, at most
+    /// <see cref="CampaignMemory"/>. A campaign that is resumed, or a scope still open after this transaction's recovery completed,
+    /// does not put it in again.
+    /// </summary>
+    public ImmutableList<string> RecentCampaigns { get; init; } = [];
+
+    /// <summary>The campaign of the latest recovery begun (null if it had none): the campaign a replay after it belongs to.</summary>
+    public string? LastRecoveryCampaignId { get; init; }
+
+    /// <summary>How many campaign ids <see cref="RecentCampaigns"/> keeps: a bounded record, whatever the number of campaigns.</summary>
+    public const int CampaignMemory = 16;
+
+    /// <summary>True when the transaction went into recovery for <paramref name="campaignId"/> (and still remembers it).</summary>
+    public bool HasJoined(string campaignId) => RecentCampaigns.Contains(campaignId, StringComparer.Ordinal);
+
+    /// <summary>The state with <paramref name="campaignId"/> remembered as joined (the oldest is forgotten beyond the memory).</summary>
+    public TransactionState Joining(string campaignId)
+    {
+        if (HasJoined(campaignId))
+        {
+            return this;
+        }
+
+        var campaigns = RecentCampaigns.Add(campaignId);
+        return this with { RecentCampaigns = campaigns.Count > CampaignMemory ? campaigns.RemoveAt(0) : campaigns };
+    }
+
     /// <summary>True when parked messages wait for replay (Normal mode with a non-empty pending log).</summary>
     public bool ReplayDue => Mode == TransactionMode.Normal && !Pending.IsEmpty;
 

@@ -13,4 +13,13 @@ public sealed record Transition(
 {
     /// <summary>How many parked entries this transition applied (replay only).</summary>
     public int Replayed { get; init; }
+
+    /// <summary>
+    /// Replay only: why no parked entry could be applied now (a recovery scope whose state could not be confirmed); null otherwise.
+    /// The grain tries again later; nothing was written.
+    /// </summary>
+    public string? HeldBy { get; init; }
+
+    /// <summary>Campaign recovery only: the transaction already went through a recovery of that campaign, so nothing changed.</summary>
+    public bool AlreadyJoined { get; init; }
 }

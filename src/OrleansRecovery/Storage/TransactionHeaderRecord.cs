@@ -50,4 +50,13 @@ public sealed class TransactionHeaderRecord
 
     /// <summary>The held poison message of a faulted transaction.</summary>
     [Id(10)] public FaultInfo? Fault { get; set; }
+
+    /// <summary>
+    /// Campaigns recently joined, oldest first (bounded; see <c>TransactionState.CampaignMemory</c>); null when none, so a header
+    /// of a transaction that never joined one is stored exactly as before.
+    /// </summary>
+    [Id(11)] public string[]? RecentCampaigns { get; set; }
+
+    /// <summary>The campaign of the latest recovery begun.</summary>
+    [Id(12)] public string? LastRecoveryCampaignId { get; set; }
 }

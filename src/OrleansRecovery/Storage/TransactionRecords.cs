@@ -23,6 +23,8 @@ public static class TransactionRecords
             Admitted = state.Admitted.ToArray(),
             Counters = state.Counters,
             Rejections = [.. state.Rejections],
+            RecentCampaigns = state.RecentCampaigns.IsEmpty ? null : [.. state.RecentCampaigns],
+            LastRecoveryCampaignId = state.LastRecoveryCampaignId,
         };
     }
 
@@ -79,6 +81,8 @@ public static class TransactionRecords
                 Queued = header.Counters.Queued + pending.Segments.Sum(seg => seg.Entries.Count(e => e.Sequence >= header.NextSequence)),
             },
             Rejections = [.. header.Rejections],
+            RecentCampaigns = [.. header.RecentCampaigns ?? []],
+            LastRecoveryCampaignId = header.LastRecoveryCampaignId,
         };
     }
 }

@@ -1,0 +1,54 @@
+namespace OrleansRecovery;
+
+/// <summary>
+/// A recovery campaign over an explicit set of transactions (the grain key is the campaign id, a usable transaction-id-like name).
+/// Members are added in pages (up to <see cref="MaxMembers"/> in all), then <see cref="StartAsync"/> puts each into recovery, in
+/// order, resuming after a crash from a stored cursor without putting anyone in twice. No stored record grows with the campaign:
+/// members are kept in fixed-size pages.
+/// </summary>
+[Alias("OrleansRecovery.IRecoveryCampaignGrain")]
+public interface IRecoveryCampaignGrain : IGrainWithStringKey
+{
+    /// <summary>Most members of one campaign.</summary>
+    const int MaxMembers = 100_000;
+
+    /// <summary>Most members in one <see cref="AddMembersAsync"/> call.</summary>
+    const int MaxMembersPerCall = 5_000;
+
+    /// <summary>Creates the campaign with <paramref name="reason"/> (idempotent for the same reason).</summary>
+    /// <exception cref="ArgumentException">The reason is empty or too long, or the campaign id is unusable.</exception>
+    /// <exception cref="InvalidOperationException">The campaign exists with another reason.</exception>
+    [Alias("CreateAsync")]
+    Task<CampaignProgress> CreateAsync(string reason);
+
+    /// <summary>
+    /// Adds members while the campaign is a draft. Ids already added are skipped. Returns the member count.
+    /// Nothing is added if any id is unusable (the error names it and its position).
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is unusable, or too many ids.</exception>
+    /// <exception cref="InvalidOperationException">The campaign does not exist or was already started.</exception>
+    [Alias("AddMembersAsync")]
+    Task<long> AddMembersAsync(IReadOnlyList<string> transactionIds);
+
+    /// <summary>Starts putting members into recovery in the background. Idempotent.</summary>
+    /// <exception cref="InvalidOperationException">The campaign does not exist or has no members.</exception>
+    [Alias("StartAsync")]
+    Task<CampaignProgress> StartAsync();
+
+    /// <summary>
+    /// Bulk completion: submits, in the background, one recovery message of <paramref name="type"/> and <paramref name="payload"/>
+    /// to every entered member (message id <c>campaign-{id}-complete</c>, so a repeat is a duplicate), resuming after a crash.
+    /// </summary>
+    /// <exception cref="ArgumentException">The type or payload is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The campaign has not been started.</exception>
+    [Alias("CompleteAllAsync")]
+    Task<CampaignProgress> CompleteAllAsync(string type, string payload);
+
+    /// <summary>A page of members, in the order they were added.</summary>
+    [Alias("GetMembersAsync")]
+    Task<IReadOnlyList<string>> GetMembersAsync(long offset, int count);
+
+    /// <summary>Counts, rate, oldest, stuck members and an estimate of the time left.</summary>
+    [Alias("GetProgressAsync")]
+    Task<CampaignProgress> GetProgressAsync();
+}

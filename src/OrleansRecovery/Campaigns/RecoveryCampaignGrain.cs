@@ -1,0 +1,485 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using OrleansRecovery.Diagnostics;
+using OrleansRecovery.Hosting;
+
+namespace OrleansRecovery.Campaigns;
+
+/// <summary>
+/// A recovery campaign over an explicit set of transactions. Members are stored in fixed-size pages; a started campaign works in
+/// steps of <see cref="TransactionRecoveryOptions.CampaignStepSize"/> members on a grain timer, writing its cursor after each step,
+/// and holds a reminder until it is done, so a crash resumes it at the stored cursor. Repeating a step after a crash puts nobody in
+/// twice: each member remembers the campaigns it joined.
+/// </summary>
+internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRemindable
+{
+    private const string Reminder = "orleansrecovery-campaign";
+    private const int MemberAttempts = 3;
+
+    private readonly TransactionRecoveryOptions _options;
+    private readonly CampaignMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CampaignRate _rate = new();
+    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private GrainState<CampaignRecord> _record = new(new CampaignRecord());
+    private List<string>? _members;
+    private HashSet<string>? _known;
+    private IGrainStorage? _storage;
+    private IGrainTimer? _worker;
+
+    public RecoveryCampaignGrain(IOptions<TransactionRecoveryOptions> options, CampaignMetrics metrics, TimeProvider time,
+        ILogger<RecoveryCampaignGrain> logger)
+    {
+        _options = options.Value;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string CampaignId => this.GetPrimaryKeyString();
+
+    private bool Exists => _record.RecordExists;
+
+    private CampaignRecord Header => _record.State ??= new CampaignRecord();
+
+    private string CompletionMessageId => $"campaign-{CampaignId}-complete";
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
+        if (TransactionIds.Problem(CampaignId) is not null)
+        {
+            return;
+        }
+
+        await _storage.ReadStateAsync(CampaignRecord.StateName, this.GetGrainId(), _record, cancellationToken);
+        _record.State ??= new CampaignRecord();
+        if (HasWork)
+        {
+            StartWorker();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<CampaignProgress> CreateAsync(string reason)
+    {
+        RequireUsableId();
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var limit = _options.ToLimits().MaxReasonLength;
+        if (reason.Length > limit)
+        {
+            throw new ArgumentException($"Campaign reason is {reason.Length} characters; the limit is {limit}.", nameof(reason));
+        }
+
+        if (Exists)
+        {
+            return Header.Reason == reason
+                ? await GetProgressAsync()
+                : throw new InvalidOperationException(
+                    $"Campaign '{CampaignId}' exists with another reason ('{MessageValidatorText(Header.Reason)}'); choose another campaign id.");
+        }
+
+        await WriteHeaderAsync(new CampaignRecord { Reason = reason, CreatedAt = _time.GetUtcNow(), State = CampaignState.Draft });
+        _members = [];
+        _known = new HashSet<string>(StringComparer.Ordinal);
+        Log.CampaignCreated(_logger, CampaignId, reason);
+        return await GetProgressAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<long> AddMembersAsync(IReadOnlyList<string> transactionIds)
+    {
+        ArgumentNullException.ThrowIfNull(transactionIds);
+        RequireExisting();
+        if (Header.State != CampaignState.Draft)
+        {
+            throw new InvalidOperationException($"Campaign '{CampaignId}' was started ({Header.State}); members can only be added to a draft.");
+        }
+
+        if (transactionIds.Count > IRecoveryCampaignGrain.MaxMembersPerCall)
+        {
+            throw new ArgumentException(
+                $"{transactionIds.Count} ids in one call; the limit is {IRecoveryCampaignGrain.MaxMembersPerCall}. Nothing was added.", nameof(transactionIds));
+        }
+
+        for (var i = 0; i < transactionIds.Count; i++)
+        {
+            if (TransactionIds.Problem(transactionIds[i]) is { } problem)
+            {
+                throw new ArgumentException($"Member {i} ('{MessageValidatorText(transactionIds[i])}'): {problem} Nothing was added.", nameof(transactionIds));
+            }
+        }
+
+        var members = await MembersAsync();
+        var known = _known ??= new HashSet<string>(members, StringComparer.Ordinal);
+        var added = transactionIds.Distinct(StringComparer.Ordinal).Where(id => !known.Contains(id)).ToList();
+        if (members.Count + added.Count > IRecoveryCampaignGrain.MaxMembers)
+        {
+            throw new ArgumentException(
+                $"The campaign would hold {members.Count + added.Count} members; the limit is {IRecoveryCampaignGrain.MaxMembers}. Nothing was added.", nameof(transactionIds));
+        }
+
+        if (added.Count == 0)
+        {
+            return members.Count;
+        }
+
+        // Pages first, then the header's count: a crash in between leaves ids past the count, which are ignored and overwritten.
+        var next = members.Concat(added).ToList();
+        var firstPage = members.Count / CampaignMembersRecord.Capacity;
+        var lastPage = (next.Count - 1) / CampaignMembersRecord.Capacity;
+        try
+        {
+            for (var page = firstPage; page <= lastPage; page++)
+            {
+                var ids = next.Skip(page * CampaignMembersRecord.Capacity).Take(CampaignMembersRecord.Capacity).ToList();
+                await _storage!.WriteStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(),
+                    new GrainState<CampaignMembersRecord>(new CampaignMembersRecord { TransactionIds = ids }));
+            }
+
+            var header = Copy(Header);
+            header.Members = next.Count;
+            await WriteHeaderAsync(header);
+        }
+        catch
+        {
+            _members = null;
+            _known = null;
+            throw;
+        }
+
+        _members = next;
+        added.ForEach(id => known.Add(id));
+        return next.Count;
+    }
+
+    /// <inheritdoc />
+    public async Task<CampaignProgress> StartAsync()
+    {
+        RequireExisting();
+        if (Header.State == CampaignState.Draft)
+        {
+            if (Header.Members == 0)
+            {
+                throw new InvalidOperationException($"Campaign '{CampaignId}' has no members; add some before starting it.");
+            }
+
+            var header = Copy(Header);
+            header.State = CampaignState.Entering;
+            await WriteHeaderAsync(header);
+            await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            Log.CampaignStarted(_logger, CampaignId, header.Members);
+        }
+
+        StartWorker();
+        return await GetProgressAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<CampaignProgress> CompleteAllAsync(string type, string payload)
+    {
+        RequireExisting();
+        ArgumentNullException.ThrowIfNull(payload);
+        var limits = _options.ToLimits();
+        var probe = TransactionMessage.Recovery(CompletionMessageId, type, payload);
+        if (OrleansRecovery.StateMachine.MessageValidator.Validate(probe, string.Empty, limits, out _) is { } invalid
+            && invalid.Code != RejectionCode.TransactionMismatch)
+        {
+            throw new ArgumentException($"Completion message is invalid: {invalid.Reason}", nameof(payload));
+        }
+
+        if (Header.State == CampaignState.Draft)
+        {
+            throw new InvalidOperationException($"Campaign '{CampaignId}' has not been started; start it before completing its members.");
+        }
+
+        if (Header.CompletionType is null)
+        {
+            var header = Copy(Header);
+            header.CompletionType = type;
+            header.CompletionPayload = payload;
+            await WriteHeaderAsync(header);
+            Log.CampaignCompletionRequested(_logger, CampaignId, type);
+        }
+
+        StartWorker();
+        return await GetProgressAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> GetMembersAsync(long offset, int count)
+    {
+        RequireExisting();
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var members = await MembersAsync();
+        return offset >= members.Count ? [] : members.Skip((int)offset).Take(Math.Min(count, 10_000)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<CampaignProgress> GetProgressAsync()
+    {
+        RequireExisting();
+        var record = Header;
+        var counts = record.State == CampaignState.Draft
+            ? new MemberCounts(0, 0, 0, 0, null, [])
+            : await CampaignMembersSource.CountAsync(GrainFactory, CampaignId);
+        // Members found faulted at their turn never joined, so the registry does not count them under this campaign.
+        var backToNormal = Math.Max(0, record.Entered - record.Faulted - record.Failed - counts.Listed);
+        var now = _time.GetUtcNow();
+        _rate.Sample(now, backToNormal);
+        if (record.State == CampaignState.Entered && counts.Listed == 0 && !HasWork)
+        {
+            await FinishAsync(now);
+            record = Header;
+        }
+
+        var progress = new CampaignProgress
+        {
+            CampaignId = CampaignId,
+            Reason = record.Reason,
+            State = record.State,
+            CreatedAt = record.CreatedAt,
+            Members = record.Members,
+            Entered = record.Entered,
+            Completed = record.Completed,
+            Recovering = counts.Recovering,
+            Stuck = counts.Stuck,
+            Faulted = counts.Faulted + record.Faulted,
+            Replaying = counts.Replaying,
+            BackToNormal = backToNormal,
+            OldestSince = counts.OldestSince,
+            StuckTransactions = counts.StuckTransactions,
+            RatePerSecond = _rate.PerSecond,
+            EstimatedRemaining = record.State == CampaignState.Done
+                ? TimeSpan.Zero
+                : _rate.Remaining(record.Members - record.Faulted - record.Failed - backToNormal),
+        };
+        _metrics.Report(progress);
+        return progress;
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != Reminder || !Exists)
+        {
+            return;
+        }
+
+        if (HasWork)
+        {
+            StartWorker();
+        }
+        else
+        {
+            await GetProgressAsync(); // notices when every member is back to Normal
+        }
+    }
+
+    private bool HasWork => Exists && Header.State is CampaignState.Entering or CampaignState.Entered
+        && (Header.Entered < Header.Members
+            || (Header.CompletionType is not null && Header.Completed < Header.Entered));
+
+    private void StartWorker() =>
+        _worker ??= this.RegisterGrainTimer(static (grain, _) => grain.StepAsync(), this,
+            new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)) { KeepAlive = true });
+
+    /// <summary>One step: the next members entered (or completed), then the cursor written.</summary>
+    private async Task StepAsync()
+    {
+        try
+        {
+            if (Header.Entered < Header.Members)
+            {
+                await EnterStepAsync();
+            }
+            else if (Header.CompletionType is not null && Header.Completed < Header.Entered)
+            {
+                await CompleteStepAsync();
+            }
+            else
+            {
+                _worker?.Dispose();
+                _worker = null;
+            }
+        }
+        catch (Exception ex)
+        {
+            // The cursor was not advanced: the next tick repeats the step (members are not put in twice).
+            Log.CampaignStepFailed(_logger, CampaignId, $"{ex.GetType().Name}: {ex.Message}");
+            _worker?.Change(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10));
+        }
+    }
+
+    private async Task EnterStepAsync()
+    {
+        var members = await MembersAsync();
+        var from = (int)Header.Entered;
+        var step = members.Skip(from).Take(_options.CampaignStepSize).ToList();
+        var reason = Header.Reason;
+        var outcomes = await Task.WhenAll(step.Select(async id =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ITransactionGrain>(id).BeginCampaignRecoveryAsync(CampaignId, reason);
+                return (id, MemberOutcome.Entered, (string?)null);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return (id, MemberOutcome.Faulted, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                return (id, MemberOutcome.Retry, $"{ex.GetType().Name}: {ex.Message}");
+            }
+        }));
+
+        // Members up to the first that must be retried are done; the cursor advances over them only.
+        var header = Copy(Header);
+        var done = 0;
+        foreach (var (id, outcome, error) in outcomes)
+        {
+            if (outcome == MemberOutcome.Retry)
+            {
+                var attempts = _attempts[id] = _attempts.GetValueOrDefault(id) + 1;
+                if (attempts < MemberAttempts)
+                {
+                    break;
+                }
+
+                Log.CampaignMemberFailed(_logger, CampaignId, id, attempts, error!);
+                header.Failed++;
+            }
+            else if (outcome == MemberOutcome.Faulted)
+            {
+                header.Faulted++;
+            }
+
+            _attempts.Remove(id);
+            done++;
+        }
+
+        header.Entered += done;
+        if (header.Entered >= header.Members)
+        {
+            header.State = CampaignState.Entered;
+        }
+
+        await WriteHeaderAsync(header);
+        _metrics.Entered(done);
+        if (header.State == CampaignState.Entered)
+        {
+            Log.CampaignEntered(_logger, CampaignId, header.Members, header.Faulted, header.Failed);
+        }
+
+        if (done < step.Count)
+        {
+            _worker?.Change(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10));
+        }
+    }
+
+    private async Task CompleteStepAsync()
+    {
+        var members = await MembersAsync();
+        var from = (int)Header.Completed;
+        var step = members.Skip(from).Take((int)Math.Min(_options.CampaignStepSize, Header.Entered - from)).ToList();
+        var type = Header.CompletionType!;
+        var payload = Header.CompletionPayload ?? string.Empty;
+
+        // A member answers Processed, Duplicate (completed before) or Rejected (e.g. no longer recovering): each is final.
+        await Task.WhenAll(step.Select(id => GrainFactory.GetGrain<ITransactionGrain>(id)
+            .SubmitAsync(TransactionMessage.Recovery(CompletionMessageId, type, payload) with { TransactionId = id })));
+        var header = Copy(Header);
+        header.Completed += step.Count;
+        await WriteHeaderAsync(header);
+    }
+
+    private async Task FinishAsync(DateTimeOffset now)
+    {
+        var header = Copy(Header);
+        header.State = CampaignState.Done;
+        header.DoneAt = now;
+        await WriteHeaderAsync(header);
+        Log.CampaignDone(_logger, CampaignId);
+        if (await this.GetReminder(Reminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task<List<string>> MembersAsync()
+    {
+        if (_members is not null)
+        {
+            return _members;
+        }
+
+        var members = new List<string>((int)Header.Members);
+        for (var page = 0L; members.Count < Header.Members; page++)
+        {
+            var record = new GrainState<CampaignMembersRecord>(new CampaignMembersRecord());
+            await _storage!.ReadStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(), record);
+            if (!record.RecordExists || record.State is null)
+            {
+                throw new InvalidOperationException($"Campaign '{CampaignId}' member page {page} is missing from storage.");
+            }
+
+            members.AddRange(record.State.TransactionIds.Take((int)(Header.Members - members.Count)));
+        }
+
+        return _members = members;
+    }
+
+    private async Task WriteHeaderAsync(CampaignRecord next)
+    {
+        var attempt = new GrainState<CampaignRecord>(next, _record.ETag) { RecordExists = _record.RecordExists };
+        await _storage!.WriteStateAsync(CampaignRecord.StateName, this.GetGrainId(), attempt);
+        _record = attempt;
+    }
+
+    private void RequireUsableId()
+    {
+        if (TransactionIds.Problem(CampaignId) is { } problem)
+        {
+            throw new ArgumentException(problem.Replace("Transaction id", "Campaign id", StringComparison.Ordinal), "campaignId");
+        }
+    }
+
+    private void RequireExisting()
+    {
+        RequireUsableId();
+        if (!Exists)
+        {
+            throw new InvalidOperationException($"Campaign '{CampaignId}' does not exist; create it first.");
+        }
+    }
+
+    private static CampaignRecord Copy(CampaignRecord r) => new()
+    {
+        Reason = r.Reason,
+        State = r.State,
+        CreatedAt = r.CreatedAt,
+        Members = r.Members,
+        Entered = r.Entered,
+        Faulted = r.Faulted,
+        Failed = r.Failed,
+        CompletionType = r.CompletionType,
+        CompletionPayload = r.CompletionPayload,
+        Completed = r.Completed,
+        DoneAt = r.DoneAt,
+    };
+
+    private static string MessageValidatorText(string? text) => OrleansRecovery.StateMachine.MessageValidator.Truncate(text);
+
+    private enum MemberOutcome
+    {
+        Entered,
+        Faulted,
+        Retry,
+    }
+}
