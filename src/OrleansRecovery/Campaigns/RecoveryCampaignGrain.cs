@@ -171,7 +171,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             var header = Copy(Header);
             header.State = CampaignState.Entering;
             await WriteHeaderAsync(header);
-            await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await this.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
             Log.CampaignStarted(_logger, CampaignId, header.Members);
         }
 
@@ -280,6 +280,9 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             await GetProgressAsync(); // notices when every member is back to Normal
         }
     }
+
+    /// <summary>The campaign's reminder ticks with the transactions' watchdog (1 minute by default).</summary>
+    private TimeSpan ReminderPeriod => _options.WatchdogPeriod > TimeSpan.Zero ? _options.WatchdogPeriod : TimeSpan.FromMinutes(1);
 
     private bool HasWork => Exists && Header.State is CampaignState.Entering or CampaignState.Entered
         && (Header.Entered < Header.Members
