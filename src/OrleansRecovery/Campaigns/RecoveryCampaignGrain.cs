@@ -24,6 +24,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
     private readonly ILogger _logger;
     private readonly CampaignRate _rate = new();
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, string?> _pageETags = [];
     private GrainState<CampaignRecord> _record = new(new CampaignRecord());
     private List<string>? _members;
     private HashSet<string>? _known;
@@ -137,8 +138,9 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             for (var page = firstPage; page <= lastPage; page++)
             {
                 var ids = next.Skip(page * CampaignMembersRecord.Capacity).Take(CampaignMembersRecord.Capacity).ToList();
-                await _storage!.WriteStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(),
-                    new GrainState<CampaignMembersRecord>(new CampaignMembersRecord { TransactionIds = ids }));
+                var record = new GrainState<CampaignMembersRecord>(new CampaignMembersRecord { TransactionIds = ids }, await PageETagAsync(page));
+                await _storage!.WriteStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(), record);
+                _pageETags[page] = record.ETag;
             }
 
             var header = Copy(Header);
@@ -149,6 +151,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         {
             _members = null;
             _known = null;
+            _pageETags.Clear();
             throw;
         }
 
@@ -436,6 +439,19 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         }
 
         return _members = members;
+    }
+
+    /// <summary>The stored page's ETag (null when none is stored): a page past the count may hold an add whose answer was lost.</summary>
+    private async Task<string?> PageETagAsync(long page)
+    {
+        if (!_pageETags.TryGetValue(page, out var eTag))
+        {
+            var stored = new GrainState<CampaignMembersRecord>(new CampaignMembersRecord());
+            await _storage!.ReadStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(), stored);
+            eTag = _pageETags[page] = stored.ETag;
+        }
+
+        return eTag;
     }
 
     private async Task WriteHeaderAsync(CampaignRecord next)
