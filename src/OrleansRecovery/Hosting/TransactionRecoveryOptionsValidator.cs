@@ -79,6 +79,11 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
                 $"not above ReplayRetryMaxDelay ({options.ReplayRetryMaxDelay}).");
         }
 
+        if (options.RegistryReconcileInterval < TimeSpan.FromMilliseconds(100) || options.RegistryReconcileInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:RegistryReconcileInterval is {options.RegistryReconcileInterval}; it must be between 100 ms and 1 hour.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
