@@ -59,7 +59,10 @@ public sealed class RegistryReconcileTests(RegistryReconcileTests.ReconcileFixtu
         {
             Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId))).Outcome);
             Assert.Equal(TransactionMode.Normal, (await _cluster.ReadHeaderAsync(tx))!.Mode);
-            Assert.Contains(await _client.ListTransactionsAsync(), e => e.TransactionId == tx);
+
+            // A listing may see the removal while its write is in flight; once the write failed, the page's stored entry is back.
+            await Eventually.WaitUntilAsync(async () => (await _client.ListTransactionsAsync()).Any(e => e.TransactionId == tx),
+                Deadline, "the entry whose removal failed is listed again");
             await _cluster.KillHostAsync(tx);
         }
         finally
