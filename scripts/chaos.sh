@@ -5,21 +5,27 @@
 #   scripts/chaos.sh                      the CI form (6 rounds, ~1.5 min)
 #   scripts/chaos.sh --rounds 20          the long form
 #   scripts/chaos.sh --rounds 50 --transactions 48 --seed 1234
+#   scripts/chaos.sh --only OutageChaos   one test class: a silo killed during a 10,000-member campaign and a scope switch
 #
 # Options: --rounds N (kill rounds), --transactions N (concurrent transactions, one sender each), --seed N (replays the kill
-# schedule), -c|--configuration Release|Debug. Progress lines are printed as they happen; silo logs stay in the directory printed
-# at the start ($TMPDIR/orleansrecovery-chaos-*).
+# schedule), --outage-members N (campaign members of the outage test; default here 10,000, the test's own default 2,000),
+# --only NAME (run only tests whose name contains NAME), -c|--configuration Release|Debug. Progress lines are printed as they
+# happen; silo logs stay in the directory printed at the start ($TMPDIR/orleansrecovery-chaos-*).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CONFIGURATION=Release
+FILTER="Category=Chaos"
+export ORLEANSRECOVERY_OUTAGE_MEMBERS="${ORLEANSRECOVERY_OUTAGE_MEMBERS:-10000}"
 while (( $# > 0 )); do
   case "$1" in
     --rounds) export ORLEANSRECOVERY_CHAOS_ROUNDS="$2"; shift 2 ;;
     --transactions) export ORLEANSRECOVERY_CHAOS_TRANSACTIONS="$2"; shift 2 ;;
     --seed) export ORLEANSRECOVERY_CHAOS_SEED="$2"; shift 2 ;;
+    --outage-members) export ORLEANSRECOVERY_OUTAGE_MEMBERS="$2"; shift 2 ;;
+    --only) FILTER="Category=Chaos&FullyQualifiedName~$2"; shift 2 ;;
     -c|--configuration) CONFIGURATION="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "[chaos.sh] unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +49,7 @@ tail -n +1 -f "$PROGRESS" &
 TAIL_PID=$!
 set +e
 dotnet test tests/OrleansRecovery.Tests.Chaos/OrleansRecovery.Tests.Chaos.csproj -c "$CONFIGURATION" --no-build \
-  --filter "Category=Chaos" --logger "console;verbosity=minimal" -nologo
+  --filter "$FILTER" --logger "console;verbosity=minimal" -nologo
 RC=$?
 set -e
 sleep 0.5
