@@ -252,7 +252,7 @@ public sealed class CampaignCliTests(LedgerClusterFixture fixture)
         var app = builder.Build();
         app.MapTransactionRecoveryAdmin();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new Uri(address.TrimEnd('/') + "/"));
     }
 
