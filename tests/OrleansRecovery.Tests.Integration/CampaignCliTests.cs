@@ -44,19 +44,21 @@ public sealed class CampaignCliTests(LedgerClusterFixture fixture)
         Assert.Equal((0, $"{scope}: never opened."), (never.Code, never.Output.Trim()));
         Assert.Equal(0, open.Code);
         Assert.Contains("waits the scope lease, about 2 s", open.Output, StringComparison.Ordinal);
-        var campaign = Regex.Match(open.Output, $@"{Regex.Escape(scope)}: open since .+, campaign (scope-\S+)").Groups[1].Value;
+        Assert.Matches($@"{Regex.Escape(scope)}: open since \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ \(", open.Output);
+        var campaign = Regex.Match(open.Output, @"campaign: (scope-\S+)").Groups[1].Value;
         Assert.StartsWith($"scope-{scope}-", campaign, StringComparison.Ordinal);
         Assert.Contains("reason: bank-a is down", open.Output, StringComparison.Ordinal);
-        Assert.Contains($"campaign {campaign}", again.Output, StringComparison.Ordinal); // idempotent: the same opening
+        Assert.Contains($"campaign: {campaign}", again.Output, StringComparison.Ordinal); // idempotent: the same opening
         Assert.Equal(0, shown.Code);
-        Assert.Matches($@"Campaign\s+{Regex.Escape(campaign)} \(opened by scope {Regex.Escape(scope)}\)", shown.Output);
+        Assert.Matches($@"Campaign\s+{Regex.Escape(campaign)}\s", shown.Output);
+        Assert.Matches($@"Scope\s+{Regex.Escape(scope)} \(its opening started this campaign\)", shown.Output);
         Assert.Matches(@"State\s+Entering \(scope open", shown.Output);
         Assert.Matches(@"Now\s+0 recovering \(0 stuck\), 0 faulted, 0 replaying", shown.Output);
         Assert.Matches(@"ETA\s+", shown.Output);
         Assert.Matches(@"Stuck\s+none", shown.Output);
         Assert.Equal(0, close.Code);
         Assert.Contains($"{scope}: closed at ", close.Output, StringComparison.Ordinal);
-        Assert.Contains($"campaign {campaign}", close.Output, StringComparison.Ordinal);
+        Assert.Contains($"campaign: {campaign}", close.Output, StringComparison.Ordinal);
         Assert.Matches(@"State\s+Done \(scope closed", closed.Output);
         Assert.True((await _client.GetRecoveryScope(scope).GetStateAsync()) is { IsOpen: false, ClosedAt: not null });
     }

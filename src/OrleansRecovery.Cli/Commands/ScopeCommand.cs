@@ -37,8 +37,8 @@ internal static class ScopeCommand
             context.Console.MarkupLine($"Opening scope {Formats.Text(name)} (waits the scope lease, about 2 s, until every silo acts on it)...");
             var state = await OperatorAction.RunAsync("open scope", name, () => client.OpenRecoveryScopeAsync(name, parse.GetRequiredValue(reason)));
             WriteState(context.Console, state);
-            context.Console.MarkupLine($"  Its transactions enter recovery on their next message. Progress: recoveryctl scope show {Formats.Text(name)}; " +
-                $"list them: recoveryctl list --scope {Formats.Text(name)}");
+            context.Console.MarkupLine("  Its transactions enter recovery on their next message.");
+            context.Console.MarkupLine($"  Progress: recoveryctl scope show {Formats.Text(name)}   List: recoveryctl list --scope {Formats.Text(name)}");
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
@@ -107,8 +107,9 @@ internal static class ScopeCommand
         }
 
         console.MarkupLine(state.IsOpen
-            ? $"{name}: [yellow]open[/] since {Formats.Time(state.OpenedAt)} ({Formats.AgeSince(state.OpenedAt)}), campaign {Formats.Text(state.CampaignId)}"
-            : $"{name}: [green]closed[/] at {Formats.Time(state.ClosedAt)}; last opened {Formats.Time(state.OpenedAt)}, campaign {Formats.Text(state.CampaignId)}");
+            ? $"{name}: [yellow]open[/] since {Formats.Time(state.OpenedAt)} ({Formats.AgeSince(state.OpenedAt)})"
+            : $"{name}: [green]closed[/] at {Formats.Time(state.ClosedAt)} (opened {Formats.Time(state.OpenedAt)})");
+        console.MarkupLine($"  campaign: {Formats.Text(state.CampaignId)}");
         console.MarkupLine($"  reason: {Formats.Text(state.Reason)}");
     }
 }

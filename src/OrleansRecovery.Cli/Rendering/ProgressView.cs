@@ -13,7 +13,12 @@ internal static class ProgressView
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
         void Row(string name, string markup) => grid.AddRow(new Markup($"[bold]{name}[/]"), new Markup(markup));
 
-        Row("Campaign", Formats.Text(p.CampaignId) + (p.Scope is { } scope ? $" (opened by scope {Formats.Text(scope)})" : ""));
+        Row("Campaign", Formats.Text(p.CampaignId));
+        if (p.Scope is { } scope)
+        {
+            Row("Scope", $"{Formats.Text(scope)} (its opening started this campaign)");
+        }
+
         Row("State", StateMarkup(p.State) + (p.Scope is null ? "" : ScopeStateNote(p.State)));
         Row("Reason", Formats.Text(p.Reason));
         Row("Created", $"{Formats.Time(p.CreatedAt)} ({Formats.AgeSince(p.CreatedAt)} ago)");
