@@ -30,16 +30,15 @@ public sealed class CampaignCliTests(LedgerClusterFixture fixture)
     private readonly IClusterClient _client = fixture.Client;
 
     [Fact]
-    public async Task Scope_OpenShowClose_PrintsTheStateTheCampaignAndTheProgress()
+    public async Task Scope_OpenShowClose_PrintsTheStateTheCampaignAndTheProgressOfItsTransactions()
     {
         var scope = Ids.Transaction();
+        var accounts = Enumerable.Range(1, 3).Select(i => string.Create(CultureInfo.InvariantCulture, $"{scope}{LedgerLogic.ScopeSeparator}acct-{i}")).ToList();
+        await Task.WhenAll(accounts.Select(a => _client.SubmitAsync(a, LedgerMessages.Credit("c1", 100))));
 
         var never = await RunAsync("scope", "show", scope);
         var open = await RunAsync("scope", "open", scope, "--reason", "bank-a is down");
         var again = await RunAsync("scope", "open", scope, "--reason", "bank-a is down");
-        var shown = await RunAsync("scope", "show", scope);
-        var close = await RunAsync("scope", "close", scope);
-        var closed = await RunAsync("scope", "show", scope);
 
         Assert.Equal((0, $"{scope}: never opened."), (never.Code, never.Output.Trim()));
         Assert.Equal(0, open.Code);
@@ -49,18 +48,47 @@ public sealed class CampaignCliTests(LedgerClusterFixture fixture)
         Assert.StartsWith($"scope-{scope}-", campaign, StringComparison.Ordinal);
         Assert.Contains("reason: bank-a is down", open.Output, StringComparison.Ordinal);
         Assert.Contains($"campaign: {campaign}", again.Output, StringComparison.Ordinal); // idempotent: the same opening
+
+        // Each account of the scope enters recovery on its next message, which it parks.
+        foreach (var account in accounts)
+        {
+            Assert.Equal(SubmitOutcome.Queued, (await _client.SubmitAsync(account, LedgerMessages.Credit("c2", 5))).Outcome);
+        }
+
+        var shown = await Eventually.WaitForAsync(() => RunAsync("scope", "show", scope),
+            r => Regex.IsMatch(r.Output, @"Now\s+3 recovering \(0 stuck\), 0 faulted, 0 replaying"),
+            Deadline, "scope show counts the 3 accounts recovering");
         Assert.Equal(0, shown.Code);
         Assert.Matches($@"Campaign\s+{Regex.Escape(campaign)}\s", shown.Output);
         Assert.Matches($@"Scope\s+{Regex.Escape(scope)} \(its opening started this campaign\)", shown.Output);
         Assert.Matches(@"State\s+Entering \(scope open", shown.Output);
-        Assert.Matches(@"Now\s+0 recovering \(0 stuck\), 0 faulted, 0 replaying", shown.Output);
+        Assert.Matches(@"Oldest\s+since \d{4}-", shown.Output);
         Assert.Matches(@"ETA\s+", shown.Output);
         Assert.Matches(@"Stuck\s+none", shown.Output);
+        var list = await RunAsync("list", "--scope", scope);
+        Assert.All(accounts, a => Assert.Contains($"│ {a} ", list.Output, StringComparison.Ordinal));
+
+        var close = await RunAsync("scope", "close", scope);
         Assert.Equal(0, close.Code);
         Assert.Contains($"{scope}: closed at ", close.Output, StringComparison.Ordinal);
         Assert.Contains($"campaign: {campaign}", close.Output, StringComparison.Ordinal);
-        Assert.Matches(@"State\s+Done \(scope closed", closed.Output);
+        Assert.Contains("3 recovering (0 stuck)", close.Output, StringComparison.Ordinal);
+        Assert.Contains($"recoveryctl list --scope {scope}", close.Output, StringComparison.Ordinal);
+
+        // Closed: each account completes with its own recovery message; then the scope's recovery is done.
+        foreach (var account in accounts)
+        {
+            var done = await RunAsync("send", account, "--type", LedgerMessageTypes.Reconciled, "--recovery", "--id", "r1");
+            Assert.Equal(0, done.Code);
+            await fixture.Cluster.WaitForReplayAsync(account, Deadline);
+            Assert.Equal(105, (await _client.DataAsync(account)).Balance);
+        }
+
+        var closed = await Eventually.WaitForAsync(() => RunAsync("scope", "show", scope),
+            r => Regex.IsMatch(r.Output, @"State\s+Done \(scope closed"), Deadline, "the scope's recovery is done");
+        Assert.Contains("0 recovering (0 stuck), 0 faulted, 0 replaying", closed.Output, StringComparison.Ordinal);
         Assert.True((await _client.GetRecoveryScope(scope).GetStateAsync()) is { IsOpen: false, ClosedAt: not null });
+        Assert.Equal(TransactionMode.Normal, (await _client.GetStatusAsync(accounts[0])).Mode);
     }
 
     [Fact]
