@@ -43,8 +43,9 @@ internal static class ProgressView
     public static string Counts(CampaignProgress p)
     {
         ArgumentNullException.ThrowIfNull(p);
+        // A scope's members are not enumerated, so it cannot say how many are back to normal; a campaign can.
         return $"{Formats.Count(p.Recovering)} recovering ({Formats.Count(p.Stuck)} stuck), {Formats.Count(p.Faulted)} faulted, " +
-            $"{Formats.Count(p.Replaying)} replaying; {Formats.Count(p.BackToNormal)} back to normal";
+            $"{Formats.Count(p.Replaying)} replaying" + (p.Scope is null ? $"; {Formats.Count(p.BackToNormal)} back to normal" : "");
     }
 
     /// <summary>One progress line for <c>--wait</c>.</summary>
@@ -64,6 +65,7 @@ internal static class ProgressView
         { State: CampaignState.Done } => "done",
         { EstimatedRemaining: { } left } when left == TimeSpan.Zero => "none left",
         { EstimatedRemaining: { } left } => $"{Formats.Age(left)} at this rate",
+        { RatePerSecond: 0 } => "unknown (none back to normal in the last minute)",
         _ => "unknown (no rate yet)",
     };
 
