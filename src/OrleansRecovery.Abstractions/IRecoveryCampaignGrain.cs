@@ -46,7 +46,10 @@ public interface IRecoveryCampaignGrain : IGrainWithStringKey
     [Alias("CompleteAllAsync")]
     Task<CampaignProgress> CompleteAllAsync(string type, string payload);
 
-    /// <summary>A page of members, in the order they were added. Answered between the campaign's steps' awaits, never behind a step.</summary>
+    /// <summary>
+    /// A page of at most 10,000 members from <paramref name="offset"/>, in the order they were added. Answered between the
+    /// campaign's steps' awaits, never behind a step.
+    /// </summary>
     [AlwaysInterleave]
     [Alias("GetMembersAsync")]
     Task<IReadOnlyList<string>> GetMembersAsync(long offset, int count);
