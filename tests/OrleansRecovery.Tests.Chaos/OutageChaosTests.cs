@@ -106,7 +106,7 @@ public sealed class OutageChaosTests(ITestOutputHelper output)
 
         // The kill: the campaign grain's silo, once about 30% are entered.
         var atKill = await Eventually.WaitForAsync(campaign.GetProgressAsync,
-            p => p.Entered >= count * 3 / 10 || p.State != CampaignState.Entering, TimeSpan.FromSeconds(180), "30% of the members are entered");
+            p => p.Entered >= count * 3 / 10 || p.State != CampaignState.Entering, TimeSpan.FromSeconds(Math.Max(180, count * 0.3 / 5)), "30% of the members are entered");
         var beforeKill = start.Elapsed;
         var victim = await HostOfAsync(cluster, campaign) ?? cluster.Silos[Random.Shared.Next(cluster.Silos.Count)];
         var sinceKill = Stopwatch.StartNew();
