@@ -73,6 +73,13 @@ public sealed class BenchHost : IAsyncDisposable
                         silo.Services.PostConfigure<TransactionRecoveryOptions>(o => o.DedupWindow = window);
                     }
 
+                    silo.Services.PostConfigure<TransactionRecoveryOptions>(o =>
+                    {
+                        o.RegistryShards = options.RegistryShards ?? o.RegistryShards;
+                        o.AnnounceRecoveries = o.AnnounceRecoveries && !options.NoAnnounce;
+                        o.WatchdogPeriod = options.NoWatchdog ? TimeSpan.Zero : o.WatchdogPeriod;
+                    });
+
                     if (options.CacheSize is { } cacheSize)
                     {
                         // Not exposed by UseTransactionRecoveryAzureStorage: the provider's named SimpleQueueCacheOptions.
