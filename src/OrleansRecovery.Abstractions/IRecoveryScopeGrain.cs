@@ -18,8 +18,9 @@ public interface IRecoveryScopeGrain : IGrainWithStringKey
     Task<RecoveryScopeState> OpenAsync(string reason);
 
     /// <summary>
-    /// Closes the scope: no transaction enters recovery for it any more. Transactions already recovering still complete one by one
-    /// with their recovery messages. Idempotent.
+    /// Closes the scope, durably, and returns once every silo's view has seen it or expired (the scope lease): from then on no
+    /// transaction enters recovery for it. Transactions already recovering still complete one by one with their recovery messages.
+    /// Idempotent.
     /// </summary>
     [Alias("CloseAsync")]
     Task<RecoveryScopeState> CloseAsync();

@@ -4,7 +4,12 @@ namespace OrleansRecovery;
 /// <param name="RecoveryId">Identifies this recovery; recovery messages may name it.</param>
 /// <param name="Reason">Why recovery began (the operator's reason, or the in-doubt message's reason).</param>
 /// <param name="Since">When recovery began.</param>
+/// <remarks>
+/// Fields holding their default value are not written, so a recovery without a scope or campaign is stored exactly as before those
+/// fields existed, and every earlier reader reads every record.
+/// </remarks>
 [GenerateSerializer]
+[OmitDefaultMemberValues]
 [Alias("OrleansRecovery.RecoveryInfo")]
 public sealed record RecoveryInfo(
     [property: Id(0)] string RecoveryId,

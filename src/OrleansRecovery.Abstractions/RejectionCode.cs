@@ -43,7 +43,4 @@ public enum RejectionCode
 
     /// <summary>The transaction id itself is unusable (see <see cref="TransactionIds"/>); nothing is stored for it.</summary>
     InvalidTransactionId = 12,
-
-    /// <summary>The message names a recovery scope that is not a usable name (see <see cref="RecoveryScopes"/>).</summary>
-    InvalidScope = 13,
 }

@@ -30,14 +30,6 @@ public sealed record TransactionMessage(
     [Id(5)]
     public string? RecoveryId { get; init; }
 
-    /// <summary>
-    /// For normal messages: a recovery scope the transaction depends on for this message (e.g. the downstream system it goes to),
-    /// besides the one the application's logic names. While that scope is open, the message is parked and the transaction enters
-    /// recovery. See <see cref="RecoveryScopes"/> for the name rule.
-    /// </summary>
-    [Id(6)]
-    public string? Scope { get; init; }
-
     /// <summary>Creates a normal message.</summary>
     public static TransactionMessage Normal(string messageId, string type, string payload) =>
         new(messageId, MessageKind.Normal, type, payload);

@@ -6,9 +6,21 @@ namespace OrleansRecovery.Ledger;
 /// <summary>
 /// Reference transaction logic: an account ledger reconciled with a system of record. Normal messages credit and debit the
 /// account; an external debit whose call timed out leaves it in doubt; recovery messages adjust it and settle the doubt.
+/// An account whose id starts with a bank's name and <c>::</c> (<c>bank-a::acct-17</c>) belongs to that bank's recovery scope.
 /// </summary>
 public sealed class LedgerLogic : TransactionLogic<LedgerData>
 {
+    /// <summary>Separates the bank (the account's recovery scope) from the account in an account id.</summary>
+    public const string ScopeSeparator = "::";
+
+    /// <inheritdoc />
+    protected override string? RecoveryScopeOf(string transactionId, LedgerData data)
+    {
+        ArgumentNullException.ThrowIfNull(transactionId);
+        var end = transactionId.IndexOf(ScopeSeparator, StringComparison.Ordinal);
+        return end > 0 ? transactionId[..end] : null;
+    }
+
     /// <inheritdoc />
     protected override LedgerData CreateInitialData(string transactionId) => new(transactionId, 0, []);
 

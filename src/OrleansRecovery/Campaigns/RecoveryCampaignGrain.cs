@@ -24,6 +24,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
     private readonly ILogger _logger;
     private readonly CampaignRate _rate = new();
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, string?> _pageETags = [];
     private GrainState<CampaignRecord> _record = new(new CampaignRecord());
     private List<string>? _members;
     private HashSet<string>? _known;
@@ -137,8 +138,9 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             for (var page = firstPage; page <= lastPage; page++)
             {
                 var ids = next.Skip(page * CampaignMembersRecord.Capacity).Take(CampaignMembersRecord.Capacity).ToList();
-                await _storage!.WriteStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(),
-                    new GrainState<CampaignMembersRecord>(new CampaignMembersRecord { TransactionIds = ids }));
+                var record = new GrainState<CampaignMembersRecord>(new CampaignMembersRecord { TransactionIds = ids }, await PageETagAsync(page));
+                await _storage!.WriteStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(), record);
+                _pageETags[page] = record.ETag;
             }
 
             var header = Copy(Header);
@@ -149,6 +151,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         {
             _members = null;
             _known = null;
+            _pageETags.Clear();
             throw;
         }
 
@@ -171,7 +174,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             var header = Copy(Header);
             header.State = CampaignState.Entering;
             await WriteHeaderAsync(header);
-            await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await this.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
             Log.CampaignStarted(_logger, CampaignId, header.Members);
         }
 
@@ -280,6 +283,9 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             await GetProgressAsync(); // notices when every member is back to Normal
         }
     }
+
+    /// <summary>The campaign's reminder ticks with the transactions' watchdog (1 minute by default).</summary>
+    private TimeSpan ReminderPeriod => _options.WatchdogPeriod > TimeSpan.Zero ? _options.WatchdogPeriod : TimeSpan.FromMinutes(1);
 
     private bool HasWork => Exists && Header.State is CampaignState.Entering or CampaignState.Entered
         && (Header.Entered < Header.Members
@@ -433,6 +439,19 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         }
 
         return _members = members;
+    }
+
+    /// <summary>The stored page's ETag (null when none is stored): a page past the count may hold an add whose answer was lost.</summary>
+    private async Task<string?> PageETagAsync(long page)
+    {
+        if (!_pageETags.TryGetValue(page, out var eTag))
+        {
+            var stored = new GrainState<CampaignMembersRecord>(new CampaignMembersRecord());
+            await _storage!.ReadStateAsync(CampaignMembersRecord.StateName(page), this.GetGrainId(), stored);
+            eTag = _pageETags[page] = stored.ETag;
+        }
+
+        return eTag;
     }
 
     private async Task WriteHeaderAsync(CampaignRecord next)

@@ -135,7 +135,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         var state = await CurrentAsync(CancellationToken.None);
         var transition = _machine.BeginCampaignRecovery(state, TransactionId, campaignId, reason, _time.GetUtcNow(), NewRecoveryId());
         await CommitAsync(transition, CancellationToken.None);
-        return transition.AlreadyJoined ? null : _state!.Recovery;
+        return transition.AlreadyJoined && _state!.Mode != TransactionMode.Recovering ? null : _state!.Recovery;
     });
 
     /// <inheritdoc />
@@ -253,7 +253,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             submissions[i] = group[i].Messages;
         }
 
-        var scopes = await _scopeDirectory!.ViewAsync(_machine.ScopesOf(TransactionId, state.Data, submissions.SelectMany(m => m)));
+        var scopes = await _scopeDirectory!.ViewAsync(_machine.ScopesOf(TransactionId, state.Data));
         var transition = _machine.SubmitGroup(state, TransactionId, submissions, _time.GetUtcNow(), NewRecoveryId, scopes);
         await CommitAsync(transition, CancellationToken.None);
         var offset = 0;
@@ -472,8 +472,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             var state = await CurrentAsync(cancellationToken);
             if (state.ReplayDue)
             {
-                var batch = state.Pending.Unapplied(_options.ReplayBatchSize).Select(e => e.Message);
-                var scopes = await _scopeDirectory!.ViewAsync(_machine.ScopesOf(TransactionId, state.Data, batch));
+                var scopes = await _scopeDirectory!.ViewAsync(_machine.ScopesOf(TransactionId, state.Data));
                 var transition = _machine.ReplayBatch(state, TransactionId, _time.GetUtcNow(), NewRecoveryId, scopes);
                 if (transition.HeldBy is { } heldBy)
                 {

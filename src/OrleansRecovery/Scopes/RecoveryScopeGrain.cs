@@ -97,6 +97,8 @@ internal sealed class RecoveryScopeGrain : Grain, IRecoveryScopeGrain
             Log.ScopeClosed(_logger, Scope, current.CampaignId);
         }
 
+        // Symmetric with opening: once the closing is acknowledged, no silo acts on the scope as open any more.
+        await Task.Delay(_options.ScopeLease + TimeSpan.FromMilliseconds(50), _time);
         return State();
     }
 

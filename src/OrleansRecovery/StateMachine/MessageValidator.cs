@@ -59,11 +59,6 @@ public static class MessageValidator
             return SubmitResult.Rejected(id, RejectionCode.StaleRecovery, "RecoveryId is longer than 128 characters.");
         }
 
-        if (message.Scope is { } scope && RecoveryScopes.Problem(scope) is { } scopeProblem)
-        {
-            return SubmitResult.Rejected(id, RejectionCode.InvalidScope, Truncate(scopeProblem, 256));
-        }
-
         return null;
     }
 

@@ -155,28 +155,12 @@ public sealed class RecoveryStateMachine
     }
 
     /// <summary>
-    /// The recovery scopes whose state a decision about <paramref name="messages"/> needs: the one the logic names for the
-    /// transaction (from its current data) and those the messages name. Unusable names are left out (they hold or reject on their own).
+    /// The recovery scopes whose state a decision needs: the one the logic names for the transaction from its current data
+    /// (none when it names none or an unusable one, which holds messages on its own). A decision that changes the data to another
+    /// scope meets that scope as unknown, and parks.
     /// </summary>
-    public IReadOnlyCollection<string> ScopesOf(string transactionId, object? data, IEnumerable<TransactionMessage?> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var scopes = new HashSet<string>(StringComparer.Ordinal);
-        if (LogicScope(transactionId, data) is { Scope: { } logicScope, Problem: null })
-        {
-            scopes.Add(logicScope);
-        }
-
-        foreach (var message in messages)
-        {
-            if (message is { Kind: MessageKind.Normal, Scope: { } named } && RecoveryScopes.Problem(named) is null)
-            {
-                scopes.Add(named);
-            }
-        }
-
-        return scopes;
-    }
+    public IReadOnlyCollection<string> ScopesOf(string transactionId, object? data) =>
+        LogicScope(transactionId, data) is { Scope: { } scope, Problem: null } ? [scope] : [];
 
     /// <summary>
     /// Applies up to <see cref="RecoveryLimits.ReplayBatchSize"/> parked entries in admission order, as one header write (data and
@@ -213,7 +197,7 @@ public sealed class RecoveryStateMachine
         foreach (var entry in state.Pending.Unapplied(Limits.ReplayBatchSize))
         {
             var message = entry.Message;
-            var gate = Gate(state, transactionId, effects.Data, message, scopes, now, newRecoveryId);
+            var gate = Gate(state, transactionId, effects.Data, scopes, now, newRecoveryId);
             if (gate.HeldBy is { } held)
             {
                 heldBy = held;
@@ -440,7 +424,7 @@ public sealed class RecoveryStateMachine
 
         // P11: a transaction of an open recovery scope enters that scope's recovery before anything is applied; one whose scope
         // state is unknown parks. Both park the message: it is applied by the replay, once the scope allows.
-        var gate = Gate(state, transactionId, state.Data, message, scopes, now, newRecoveryId);
+        var gate = Gate(state, transactionId, state.Data, scopes, now, newRecoveryId);
         if (gate.HeldBy is { } heldBy)
         {
             return Park(state, message, payloadBytes, now, SubmitResult.Queued(message.MessageId) with
@@ -539,8 +523,8 @@ public sealed class RecoveryStateMachine
     /// <summary>What the recovery scopes say about applying a normal message now: apply (default), hold it parked, or enter recovery.</summary>
     private readonly record struct ScopeGate(string? HeldBy, RecoveryInfo? Enter);
 
-    private ScopeGate Gate(TransactionState state, string transactionId, object? data, TransactionMessage message, ScopeView scopes,
-        DateTimeOffset now, Func<string> newRecoveryId)
+    private ScopeGate Gate(TransactionState state, string transactionId, object? data, ScopeView scopes, DateTimeOffset now,
+        Func<string> newRecoveryId)
     {
         var (logicScope, problem) = LogicScope(transactionId, data);
         if (problem is not null)
@@ -548,13 +532,8 @@ public sealed class RecoveryStateMachine
             return new ScopeGate(problem, null);
         }
 
-        foreach (var scope in (ReadOnlySpan<string?>)[logicScope, message.Scope])
+        if (logicScope is { } scope)
         {
-            if (scope is null)
-            {
-                continue;
-            }
-
             var status = scopes[scope];
             if (status.Condition == ScopeCondition.Unknown)
             {

@@ -24,6 +24,8 @@ public sealed class TestLedgerLogic : ITransactionLogic
     public RecoveryDecision ApplyRecovery(object? data, TransactionMessage message, RecoveryInfo recovery) =>
         _ledger.ApplyRecovery(data, message, recovery);
 
+    public string? RecoveryScopeOf(string transactionId, object? data) => _ledger.RecoveryScopeOf(transactionId, data);
+
     /// <summary>A poison message.</summary>
     public static TransactionMessage Poison(string messageId) => TransactionMessage.Normal(messageId, Explode, "{}");
 }
