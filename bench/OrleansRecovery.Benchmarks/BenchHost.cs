@@ -4,15 +4,15 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansRecovery.Hosting;
+using OrleansRecovery.Ledger;
 using OrleansRecovery.Testing;
 
 namespace OrleansRecovery.Benchmarks;
 
 /// <summary>
 /// One Azurite and one in-process cluster: the engine wired exactly as shipped (<c>UseTransactionRecoveryAzureStorage</c> +
-/// <c>AddTransactionRecovery&lt;BenchLogic&gt;</c>, through <see cref="TransactionTestCluster"/>), plus the naive grains'
-/// Azure Table storage on the same account (own table, same binary serializer; and a default-JSON variant). <see cref="BenchLogic"/>
-/// is the shipped <c>LedgerLogic</c> plus a recovery scope for ids starting "scope" (the outage scenario); the engine's storage
+/// <c>AddTransactionRecovery&lt;LedgerLogic&gt;</c>, through <see cref="TransactionTestCluster"/>), plus the naive grains'
+/// Azure Table storage on the same account (own table, same binary serializer; and a default-JSON variant). The engine's storage
 /// provider is wrapped in a <see cref="CountingGrainStorage"/> (counts by record kind, registry bytes).
 /// </summary>
 public sealed class BenchHost : IAsyncDisposable
@@ -54,7 +54,7 @@ public sealed class BenchHost : IAsyncDisposable
         try
         {
             var connection = azurite.ConnectionString;
-            var cluster = await TransactionTestCluster.StartAsync<BenchLogic>(connection, c =>
+            var cluster = await TransactionTestCluster.StartAsync<LedgerLogic>(connection, c =>
             {
                 c.SiloCount = options.Silos;
                 c.WrapStorage = (services, inner) =>
