@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansRecovery;
 
 /// <summary>
@@ -44,11 +46,19 @@ public interface IRecoveryCampaignGrain : IGrainWithStringKey
     [Alias("CompleteAllAsync")]
     Task<CampaignProgress> CompleteAllAsync(string type, string payload);
 
-    /// <summary>A page of members, in the order they were added.</summary>
+    /// <summary>
+    /// A page of at most 10,000 members from <paramref name="offset"/>, in the order they were added. Answered between the
+    /// campaign's steps' awaits, never behind a step.
+    /// </summary>
+    [AlwaysInterleave]
     [Alias("GetMembersAsync")]
     Task<IReadOnlyList<string>> GetMembersAsync(long offset, int count);
 
-    /// <summary>Counts, rate, oldest, stuck members and an estimate of the time left.</summary>
+    /// <summary>
+    /// Counts, rate, oldest, stuck members and an estimate of the time left. Read-only, and answered between the campaign's steps'
+    /// awaits, never behind a step.
+    /// </summary>
+    [AlwaysInterleave]
     [Alias("GetProgressAsync")]
     Task<CampaignProgress> GetProgressAsync();
 }

@@ -7,11 +7,14 @@ namespace OrleansRecovery;
 [Alias("OrleansRecovery.IRecoveryRegistryGrain")]
 public interface IRecoveryRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Lists matching entries, oldest first.</summary>
+    /// <summary>
+    /// Lists matching entries, oldest first (by <see cref="RegistryEntry.Since"/>, then transaction id), at most
+    /// <see cref="RegistryQuery.Limit"/>; page on with <see cref="RegistryQuery.After"/>.
+    /// </summary>
     [Alias("ListAsync")]
     Task<IReadOnlyList<RegistryEntry>> ListAsync(RegistryQuery query);
 
-    /// <summary>Counts the matching entries by state (the query's limit does not apply).</summary>
+    /// <summary>Counts matching entries by state (the query's mode, stuck, scope and campaign filters apply; limit and cursor do not).</summary>
     [Alias("CountAsync")]
     Task<RegistryCounts> CountAsync(RegistryQuery query);
 }

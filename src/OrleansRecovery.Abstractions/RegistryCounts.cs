@@ -1,28 +1,27 @@
 namespace OrleansRecovery;
 
-/// <summary>How many transactions the registry lists in each state, for a query.</summary>
+/// <summary>How many transactions the recovery registry lists, by state (for a query's mode, scope and campaign filters).</summary>
+/// <param name="Recovering">Recovering transactions, stuck ones included.</param>
+/// <param name="Stuck">Recovering transactions past <c>StuckAfter</c>.</param>
+/// <param name="Faulted">Faulted transactions (a poison message held).</param>
+/// <param name="Replaying">Normal transactions still replaying parked messages.</param>
+/// <param name="Total">All of them: <c>Recovering + Faulted + Replaying</c>.</param>
+/// <param name="OldestSince">The oldest <see cref="RegistryEntry.Since"/> counted, or null when none.</param>
+/// <param name="StuckTransactionIds">The first stuck transactions (oldest first), at most <see cref="MaxStuckIds"/>.</param>
 [GenerateSerializer]
 [Alias("OrleansRecovery.RegistryCounts")]
-public sealed record RegistryCounts
+public sealed record RegistryCounts(
+    [property: Id(0)] long Recovering,
+    [property: Id(1)] long Stuck,
+    [property: Id(2)] long Faulted,
+    [property: Id(3)] long Replaying,
+    [property: Id(4)] long Total,
+    [property: Id(5)] DateTimeOffset? OldestSince,
+    [property: Id(6)] IReadOnlyList<string> StuckTransactionIds)
 {
-    /// <summary>Recovering (stuck ones included).</summary>
-    [Id(0)] public long Recovering { get; init; }
+    /// <summary>Most stuck transaction ids a count carries.</summary>
+    public const int MaxStuckIds = 20;
 
-    /// <summary>Recovering for longer than the stuck threshold.</summary>
-    [Id(1)] public long Stuck { get; init; }
-
-    /// <summary>Faulted (holding a poison message).</summary>
-    [Id(2)] public long Faulted { get; init; }
-
-    /// <summary>Back to Normal and still replaying parked messages.</summary>
-    [Id(3)] public long Replaying { get; init; }
-
-    /// <summary>All listed.</summary>
-    [Id(4)] public long Total { get; init; }
-
-    /// <summary>When the oldest listed entry entered its state.</summary>
-    [Id(5)] public DateTimeOffset? OldestSince { get; init; }
-
-    /// <summary>Some stuck transactions (at most 20), oldest first.</summary>
-    [Id(6)] public IReadOnlyList<string> StuckTransactions { get; init; } = [];
+    /// <summary>Nothing listed.</summary>
+    public static RegistryCounts Empty { get; } = new(0, 0, 0, 0, 0, null, []);
 }

@@ -74,6 +74,51 @@ internal static class AdminApi
         }
     }
 
+    /// <summary><c>api/scopes/{scope}</c>: a recovery scope's state and its current (or last) opening's progress.</summary>
+    public static async Task<IResult> ScopeAsync(HttpContext context, IGrainFactory grains, string scope)
+    {
+        if (RecoveryScopes.Problem(scope) is { } problem)
+        {
+            return Problem(StatusCodes.Status400BadRequest, problem);
+        }
+
+        try
+        {
+            var grain = grains.GetRecoveryScope(scope);
+            var state = await grain.GetStateAsync().WaitAsync(context.RequestAborted);
+            var progress = await grain.GetProgressAsync().WaitAsync(context.RequestAborted);
+            return Results.Json(new AdminScopeView(Now(context), state, progress), Json);
+        }
+        catch (Exception ex) when (IsClusterTrouble(ex))
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"Scope '{scope}' did not answer: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary><c>api/campaigns/{id}</c>: a recovery campaign's progress; 404 when there is no such campaign.</summary>
+    public static async Task<IResult> CampaignAsync(HttpContext context, IGrainFactory grains, string id)
+    {
+        if (RecoveryCampaignClientExtensions.CampaignIdProblem(id) is { } problem)
+        {
+            return Problem(StatusCodes.Status400BadRequest, problem);
+        }
+
+        try
+        {
+            var progress = await grains.GetRecoveryCampaign(id).GetProgressAsync().WaitAsync(context.RequestAborted);
+            return Results.Json(new AdminCampaignView(Now(context), progress), Json);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The grain says the campaign does not exist (create it first).
+            return Problem(StatusCodes.Status404NotFound, ex.Message);
+        }
+        catch (Exception ex) when (IsClusterTrouble(ex))
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"Campaign '{id}' did not answer: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
     private static (JsonElement? Json, string? Error) ToJson(object? data)
     {
         if (data is null)

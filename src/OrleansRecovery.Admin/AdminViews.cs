@@ -21,3 +21,14 @@ internal sealed record AdminListView(DateTimeOffset Now, string Filter, IReadOnl
 /// <param name="DataType">The data's .NET type name, or null.</param>
 /// <param name="DataError">Why the data cannot be shown, or null.</param>
 internal sealed record AdminTransactionView(DateTimeOffset Now, TransactionStatus Status, JsonElement? Data, string? DataType, string? DataError);
+
+/// <summary>One answer of <c>api/scopes/{scope}</c>: the scope's stored state and its current (or last) opening's progress.</summary>
+/// <param name="Now">The server's time when the scope answered.</param>
+/// <param name="Scope">Open or closed, since when, why, and the opening's campaign.</param>
+/// <param name="Progress">Recovering, stuck, faulted and replaying counts, rate, oldest and estimate; null if never opened.</param>
+internal sealed record AdminScopeView(DateTimeOffset Now, RecoveryScopeState Scope, CampaignProgress? Progress);
+
+/// <summary>One answer of <c>api/campaigns/{id}</c>: the campaign's progress.</summary>
+/// <param name="Now">The server's time when the campaign answered.</param>
+/// <param name="Progress">Members, entered, counts by state, rate, oldest, stuck list and estimate.</param>
+internal sealed record AdminCampaignView(DateTimeOffset Now, CampaignProgress Progress);

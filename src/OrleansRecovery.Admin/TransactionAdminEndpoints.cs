@@ -22,7 +22,9 @@ public static class TransactionAdminEndpoints
 
     /// <summary>
     /// Maps the page under <paramref name="routePrefix"/>: <c>{prefix}/</c> (the page), <c>{prefix}/api/settings</c>,
-    /// <c>{prefix}/api/transactions?state=all|recovering|faulted|stuck</c> and <c>{prefix}/api/transaction?id=ID</c> (JSON).
+    /// <c>{prefix}/api/transactions?state=all|recovering|faulted|stuck</c>, <c>{prefix}/api/transaction?id=ID</c>,
+    /// <c>{prefix}/api/scopes/{scope}</c> (a recovery scope's state and progress) and <c>{prefix}/api/campaigns/{id}</c> (a
+    /// campaign's progress) (JSON).
     /// </summary>
     /// <param name="endpoints">The application or a route group.</param>
     /// <param name="routePrefix">Where the page lives; default <c>/admin</c>.</param>
@@ -53,6 +55,10 @@ public static class TransactionAdminEndpoints
             AdminApi.ListAsync(context, grains, state, options.MaxEntries));
         group.MapGet("/api/transaction", (HttpContext context, IGrainFactory grains, string? id) =>
             AdminApi.DetailAsync(context, grains, id));
+        group.MapGet("/api/scopes/{scope}", (HttpContext context, IGrainFactory grains, string scope) =>
+            AdminApi.ScopeAsync(context, grains, scope));
+        group.MapGet("/api/campaigns/{id}", (HttpContext context, IGrainFactory grains, string id) =>
+            AdminApi.CampaignAsync(context, grains, id));
         return group;
     }
 }

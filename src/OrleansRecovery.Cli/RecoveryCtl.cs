@@ -64,7 +64,7 @@ internal static class RecoveryCtl
         ArgumentNullException.ThrowIfNull(context);
         var root = new RootCommand(
             "recoveryctl: operate OrleansRecovery. See which transactions are recovering, faulted or stuck, look at one, send messages, " +
-            "begin recovery, retry or skip a poison message, watch live, and generate load. " +
+            "begin recovery (of one transaction, a scope or a campaign), retry or skip a poison message, watch live, and generate load. " +
             "Exit codes: 0 done, 1 failed or refused, 2 usage or configuration, 3 cluster unreachable.");
         context.Connection.AddTo(root);
         root.Add(StatusCommand.Create(context));
@@ -72,6 +72,8 @@ internal static class RecoveryCtl
         root.Add(ShowCommand.Create(context));
         root.Add(SendCommand.Create(context));
         root.Add(BeginRecoveryCommand.Create(context));
+        root.Add(ScopeCommand.Create(context));
+        root.Add(CampaignCommand.Create(context));
         root.Add(RetryCommand.Create(context));
         root.Add(SkipCommand.Create(context));
         root.Add(WatchCommand.Create(context));

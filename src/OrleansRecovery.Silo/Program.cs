@@ -25,6 +25,7 @@ try
         settings.SiloPort, settings.GatewayPort, SiloHostBuilder.DescribeStorage(settings.ConnectionString));
     SiloLog.EngineOptions(logger, engine.StorageProviderName, engine.StreamProviderName, engine.DedupWindow, engine.MaxPendingEntries,
         engine.SegmentMaxEntries, engine.ReplayBatchSize, engine.WatchdogPeriod);
+    SiloLog.Membership(logger, settings.Membership.Describe());
     SiloLog.Security(logger, settings.Tls is null ? "off" : "on", settings.Tls?.Certificate.Subject ?? "-",
         settings.Tls?.Certificate.Thumbprint ?? "-", settings.Tls is null ? "-" : settings.Tls.RequireClientCertificate ? "required" : "optional",
         settings.Messaging.MaxMessageBodySize, settings.Messaging.MaxMessageHeaderSize);

@@ -175,6 +175,7 @@ public static class SiloHostBuilder
         }
 
         var messaging = SiloMessagingLimits.Load(configuration, engine, failures);
+        var membership = SiloMembershipSettings.Load(configuration, engine, failures);
         var tls = SiloTlsSettings.Load(configuration, failures, environment, configDirectory);
         var observability = SiloObservabilitySettings.Load(configuration, failures);
         var web = SiloWebSettings.Load(configuration, failures);
@@ -187,6 +188,7 @@ public static class SiloHostBuilder
         return new SiloSettings
         {
             Messaging = messaging,
+            Membership = membership,
             Tls = tls,
             Observability = observability,
             Web = web,
@@ -237,8 +239,14 @@ public static class SiloHostBuilder
 
         builder.UseOrleans(silo =>
         {
-            // Membership timing (e.g. Orleans:ClusterMembership:ProbeTimeout) is tunable from silo-config; unset keys keep Orleans' defaults.
-            silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:ClusterMembership"));
+            // Membership timing (Orleans:ClusterMembership:*, validated above; unset keys keep Orleans' defaults), checked again at start.
+            var membershipSection = configuration.GetSection(SiloMembershipSettings.Section);
+            silo.Configure<ClusterMembershipOptions>(o => membershipSection.Bind(o));
+            silo.Services.AddSingleton<IValidateOptions<ClusterMembershipOptions>, SiloMembershipOptionsValidator>();
+            silo.Services.AddOptions<ClusterMembershipOptions>().ValidateOnStart();
+
+            // Orleans refuses reminders shorter than ReminderOptions.MinimumReminderPeriod (1 minute): lower it to the watchdog period.
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = settings.Membership.MinimumReminderPeriod);
             if (settings.Clustering == ClusteringMode.Localhost)
             {
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);

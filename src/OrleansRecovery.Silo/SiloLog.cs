@@ -29,6 +29,9 @@ internal static partial class SiloLog
     [LoggerMessage(9006, LogLevel.Information, "Web: admin page {AdminUrl}, Orleans Dashboard {DashboardUrl}")]
     public static partial void Web(ILogger logger, string adminUrl, string dashboardUrl);
 
+    [LoggerMessage(9007, LogLevel.Information, "Membership: {Membership}")]
+    public static partial void Membership(ILogger logger, string membership);
+
     [LoggerMessage(9003, LogLevel.Information, "OrleansRecovery silo started: cluster {ClusterId}, clients connect to gateway port {GatewayPort}")]
     public static partial void Started(ILogger logger, string clusterId, int gatewayPort);
 }

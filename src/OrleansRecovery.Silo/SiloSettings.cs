@@ -67,6 +67,9 @@ public sealed class SiloSettings
     /// <summary><c>Orleans:Messaging:*</c>: Orleans' message size limits, lowered to what the product needs.</summary>
     public SiloMessagingLimits Messaging { get; init; } = new();
 
+    /// <summary><c>Orleans:ClusterMembership:*</c>: membership timing, and the reminder floor the engine's watchdog needs.</summary>
+    public SiloMembershipSettings Membership { get; init; } = new();
+
     /// <summary><c>Orleans:Tls:*</c>: TLS for silo and client connections, or null when <c>Orleans:Tls:Enabled</c> is not true.</summary>
     public SiloTlsSettings? Tls { get; init; }
 

@@ -8,10 +8,10 @@ using Xunit.Abstractions;
 namespace OrleansRecovery.Tests.Integration;
 
 /// <summary>
-/// The registry shard writes its record only when what it must remember across a restart changes (a transaction listed,
-/// its mode, since when, why, its recovery, fault or stuck flag, or its removal); a refresh that changes only the pending
-/// depth, its age or the report time stays in memory. Every registry report reaches the shard at once here
-/// (<c>RegistryReportInterval</c> zero), and the storage under the shard counts the writes of the shard's record.
+/// The registry shard writes the page holding a transaction's entry only when what it must remember across a restart changes
+/// (a transaction listed, its mode, since when, why, its recovery, fault or stuck flag, or its removal); a refresh that changes
+/// only the pending depth, its age or the report time stays in memory. Every registry report reaches the shard at once here
+/// (<c>RegistryReportInterval</c> zero), and the storage under the shard counts the writes (and clears) of the shard's pages.
 /// </summary>
 public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegistryFixture fixture, ITestOutputHelper output)
     : IClassFixture<RegistryShardWriteTests.CountingRegistryFixture>
@@ -20,7 +20,7 @@ public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegi
     private const int PerBatch = 5;
 
     [Fact]
-    public async Task ShardRecord_IsWrittenOnEnteringAndLeaving_NotOnDepthRefreshes()
+    public async Task ShardPage_IsWrittenOnEnteringAndLeaving_NotOnDepthRefreshes()
     {
         var client = fixture.Client;
         var tx = Ids.Transaction();
@@ -28,7 +28,7 @@ public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegi
         var txGrain = client.GetTransaction(tx).GetGrainId();
         var start = fixture.ShardWrites(shard);
 
-        // Entering recovery: the shard learns a new entry and stores it, once.
+        // Entering recovery: the shard learns a new entry and stores its page, once.
         var recovery = await client.BeginRecoveryAsync(tx, "shard writes");
         await Eventually.WaitUntilAsync(
             async () => (await client.ListTransactionsAsync()).Any(e => e.TransactionId == tx && e.Mode == TransactionMode.Recovering),
@@ -59,13 +59,14 @@ public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegi
         Assert.Equal(0, parked - entered);
 
         // Leaving: the reconciliation ends the recovery with messages still parked, so the entry changes mode (written once);
-        // the replay then empties the pending log in one step and the entry is removed (written once).
+        // the replay then empties the pending log in one step and the entry is removed (its page written, or deleted when it
+        // held nothing else, once).
         var completed = await client.SubmitAsync(tx, LedgerMessages.Reconciled("reconciled", recovery.RecoveryId));
         Assert.Equal(SubmitOutcome.Processed, completed.Outcome);
         await Eventually.WaitUntilAsync(async () => !(await client.ListTransactionsAsync()).Any(e => e.TransactionId == tx),
             LedgerReads.Timeout, "the healthy transaction leaves the registry");
         var left = fixture.ShardWrites(shard);
-        output.WriteLine($"Shard record writes: entering {entered - start}, parking {parked - entered}, leaving {left - parked}.");
+        output.WriteLine($"Shard page writes: entering {entered - start}, parking {parked - entered}, leaving {left - parked}.");
         Assert.Equal(2, left - parked);
 
         var status = await fixture.Cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
@@ -73,21 +74,18 @@ public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegi
     }
 
     /// <summary>
-    /// One silo whose transaction storage counts completed writes: those of the registry shards' record (state name
-    /// <c>registry</c>) per shard, and all others per grain. Registry reports are not rate-limited; the watchdog is slow and
+    /// One silo whose transaction storage counts completed writes and clears: those of the registry shards' pages (state names
+    /// <c>registry-page-*</c>) per shard, and all others per grain. Registry reports are not rate-limited; the watchdog is slow and
     /// stuck detection far off, so nothing but the test's calls reports to the registry.
     /// </summary>
     public sealed class CountingRegistryFixture : LedgerClusterFixture
     {
         public const int Shards = 4;
 
-        /// <summary>The state name under which a registry shard stores its record.</summary>
-        private const string ShardStateName = "registry";
-
         private readonly ConcurrentDictionary<GrainId, int> _shardWrites = new();
         private readonly ConcurrentDictionary<GrainId, int> _otherWrites = new();
 
-        /// <summary>Completed writes of the registry record of <paramref name="shard"/>.</summary>
+        /// <summary>Completed writes and clears of the registry pages of <paramref name="shard"/>.</summary>
         public int ShardWrites(GrainId shard) => _shardWrites.TryGetValue(shard, out var n) ? n : 0;
 
         /// <summary>Completed writes of any other record of <paramref name="grainId"/>.</summary>
@@ -107,7 +105,7 @@ public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegi
                 beforeWrite: static (_, _, _) => Task.CompletedTask,
                 afterWrite: (name, grainId, _) =>
                 {
-                    var counts = name == ShardStateName ? _shardWrites : _otherWrites;
+                    var counts = name.StartsWith(RegistryStateNames.PagePrefix, StringComparison.Ordinal) ? _shardWrites : _otherWrites;
                     counts.AddOrUpdate(grainId, 1, (_, n) => n + 1);
                     return Task.CompletedTask;
                 },

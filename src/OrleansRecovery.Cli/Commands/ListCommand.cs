@@ -15,10 +15,10 @@ internal static class ListCommand
         command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (client, _) =>
         {
             var entries = await filter.ListAsync(client, parse);
-            var what = RegistryFilter.Describe(parse.GetValue(filter.Recovering), parse.GetValue(filter.Faulted), parse.GetValue(filter.Stuck));
+            var what = filter.Describe(parse);
             if (entries.Count == 0)
             {
-                context.Console.MarkupLine($"No {Markup.Escape(what)} transactions.");
+                context.Console.MarkupLine($"No {Markup.Escape(what)} transactions{Markup.Escape(filter.Where(parse))}.");
                 return ExitCodes.Ok;
             }
 

@@ -4,8 +4,9 @@ using OrleansRecovery.Cli.Errors;
 namespace OrleansRecovery.Cli.Commands;
 
 /// <summary>
-/// The <c>--recovering</c>, <c>--faulted</c>, <c>--stuck</c> and <c>--limit</c> options of <c>list</c> and <c>watch</c>, and the registry
-/// query they stand for. No flag lists everything the registry holds; several flags list the union.
+/// The <c>--recovering</c>, <c>--faulted</c>, <c>--stuck</c>, <c>--scope</c>, <c>--campaign</c> and <c>--limit</c> options of <c>list</c>
+/// and <c>watch</c>, and the registry query they stand for. No flag lists everything the registry holds; several mode flags list the
+/// union; <c>--scope</c> and <c>--campaign</c> narrow either way.
 /// </summary>
 internal sealed class RegistryFilter
 {
@@ -14,6 +15,10 @@ internal sealed class RegistryFilter
     public Option<bool> Faulted { get; } = new("--faulted") { Description = "Transactions held on a faulted (poison) message" };
 
     public Option<bool> Stuck { get; } = new("--stuck") { Description = "Recoveries that have not completed within StuckAfter" };
+
+    public Option<string?> Scope { get; } = NameArguments.ScopeOption();
+
+    public Option<string?> Campaign { get; } = NameArguments.CampaignOption();
 
     public Option<int> Limit { get; } = new("--limit")
     {
@@ -27,7 +32,34 @@ internal sealed class RegistryFilter
         command.Add(Recovering);
         command.Add(Faulted);
         command.Add(Stuck);
+        command.Add(Scope);
+        command.Add(Campaign);
         command.Add(Limit);
+    }
+
+    /// <summary>A few words for headings: which transactions are listed (<c>recovering</c>, ...).</summary>
+    public string Describe(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return Describe(parse.GetValue(Recovering), parse.GetValue(Faulted), parse.GetValue(Stuck));
+    }
+
+    /// <summary>Where they are listed from: <c>" in scope S"</c>, <c>" of campaign C"</c>, or empty.</summary>
+    public string Where(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var what = "";
+        if (parse.GetValue(Scope) is { } scope)
+        {
+            what += $" in scope {scope}";
+        }
+
+        if (parse.GetValue(Campaign) is { } campaign)
+        {
+            what += $" of campaign {campaign}";
+        }
+
+        return what;
     }
 
     /// <summary>A few words for headings: what is listed.</summary>
@@ -72,7 +104,14 @@ internal sealed class RegistryFilter
             (false, true) => TransactionMode.Faulted,
             _ => null,
         };
-        var entries = await ReadAsync(client, new RegistryQuery { Mode = mode, StuckOnly = stuck, Limit = limit });
+        var entries = await ReadAsync(client, new RegistryQuery
+        {
+            Mode = mode,
+            StuckOnly = stuck,
+            Limit = limit,
+            Scope = parse.GetValue(Scope),
+            CampaignId = parse.GetValue(Campaign),
+        });
         return recovering && faulted
             ? [.. entries.Where(e => e.Mode is TransactionMode.Recovering or TransactionMode.Faulted)]
             : entries;

@@ -38,7 +38,7 @@ internal static class WatchCommand
                 throw CommandFailedException.Usage($"--iterations is {count}; it must be 0 (until Ctrl+C) or more.");
             }
 
-            var what = RegistryFilter.Describe(parse.GetValue(filter.Recovering), parse.GetValue(filter.Faulted), parse.GetValue(filter.Stuck));
+            var what = filter.Describe(parse);
             var pause = parse.GetValue(interval);
             async Task<IRenderable> FrameAsync(int n)
             {
@@ -46,7 +46,7 @@ internal static class WatchCommand
                 var of = count > 0 ? string.Create(CultureInfo.InvariantCulture, $"/{count}") : "";
                 var stop = count == 0 ? "  (Ctrl+C to stop)" : "";
                 var heading = new Markup(string.Create(CultureInfo.InvariantCulture,
-                    $"[bold]{Formats.Time(DateTimeOffset.UtcNow)}[/]  refresh {n}{of}, every {Formats.Age(pause)}; {entries.Count} {Markup.Escape(what)} transaction(s){stop}"));
+                    $"[bold]{Formats.Time(DateTimeOffset.UtcNow)}[/]  refresh {n}{of}, every {Formats.Age(pause)}; {entries.Count} {Markup.Escape(what)} transaction(s){Markup.Escape(filter.Where(parse))}{stop}"));
                 return entries.Count == 0
                     ? new Rows(heading)
                     : new Rows(heading, RegistryTable.Create(entries), new Text(RegistryTable.Summary(entries)));

@@ -8,6 +8,6 @@ internal static class CampaignMembersSource
     {
         var counts = await grains.GetGrain<IRecoveryRegistryGrain>(0).CountAsync(new RegistryQuery { CampaignId = campaignId });
         return new MemberCounts(counts.Recovering, counts.Stuck, counts.Faulted, counts.Replaying, counts.OldestSince,
-            counts.StuckTransactions);
+            counts.StuckTransactionIds);
     }
 }

@@ -233,14 +233,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             : await CampaignMembersSource.CountAsync(GrainFactory, CampaignId);
         // Members found faulted at their turn never joined, so the registry does not count them under this campaign.
         var backToNormal = Math.Max(0, record.Entered - record.Faulted - record.Failed - counts.Listed);
-        var now = _time.GetUtcNow();
-        _rate.Sample(now, backToNormal);
-        if (record.State == CampaignState.Entered && counts.Listed == 0 && !HasWork)
-        {
-            await FinishAsync(now);
-            record = Header;
-        }
-
+        _rate.Sample(_time.GetUtcNow(), backToNormal);
         var progress = new CampaignProgress
         {
             CampaignId = CampaignId,
@@ -274,14 +267,12 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             return;
         }
 
-        if (HasWork)
+        if (Header.State is CampaignState.Entering or CampaignState.Entered)
         {
             StartWorker();
         }
-        else
-        {
-            await GetProgressAsync(); // notices when every member is back to Normal
-        }
+
+        await Task.CompletedTask;
     }
 
     /// <summary>The campaign's reminder ticks with the transactions' watchdog (1 minute by default).</summary>
@@ -295,7 +286,11 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         _worker ??= this.RegisterGrainTimer(static (grain, _) => grain.StepAsync(), this,
             new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)) { KeepAlive = true });
 
-    /// <summary>One step: the next members entered (or completed), then the cursor written.</summary>
+    /// <summary>
+    /// One step: the next members entered (or completed), then the cursor written; once every member is entered (and completed,
+    /// if asked), a check each second whether every member is back to Normal, which ends the campaign. Only this timer writes the
+    /// campaign's header after it started, so progress reads interleave with steps and never wait for one.
+    /// </summary>
     private async Task StepAsync()
     {
         try
@@ -308,7 +303,17 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             {
                 await CompleteStepAsync();
             }
-            else
+            else if (Header.State == CampaignState.Entered
+                && (await CampaignMembersSource.CountAsync(GrainFactory, CampaignId)).Listed == 0)
+            {
+                await FinishAsync(_time.GetUtcNow());
+            }
+            else if (Header.State == CampaignState.Entered)
+            {
+                _worker?.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            }
+
+            if (Header.State is not (CampaignState.Entering or CampaignState.Entered))
             {
                 _worker?.Dispose();
                 _worker = null;

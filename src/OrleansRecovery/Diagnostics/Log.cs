@@ -52,4 +52,26 @@ internal static partial class Log
 
     [LoggerMessage(4003, LogLevel.Warning, "Transaction {TransactionId}: inbound stream reported an error")]
     public static partial void StreamError(ILogger logger, Exception exception, string transactionId);
+
+    // Recovery registry shards: 2xx.
+    [LoggerMessage(201, LogLevel.Information, "Registry shard {Shard} loaded {Entries} entries from {Pages} pages in {Elapsed}")]
+    public static partial void RegistryShardLoaded(ILogger logger, long shard, int entries, long pages, TimeSpan elapsed);
+
+    [LoggerMessage(202, LogLevel.Information, "Registry shard {Shard} migrated {Entries} entries from its single-record layout into pages")]
+    public static partial void RegistryShardMigrated(ILogger logger, long shard, int entries);
+
+    [LoggerMessage(203, LogLevel.Warning, "Registry shard {Shard}: writing page {Page} failed; reloaded it and failed {Callers} caller(s), who retry")]
+    public static partial void RegistryPageWriteFailed(ILogger logger, Exception exception, long shard, long page, int callers);
+
+    [LoggerMessage(204, LogLevel.Warning, "Registry shard {Shard}: reloading after a failed write failed; deactivating so the next call loads it afresh")]
+    public static partial void RegistryShardReloadFailed(ILogger logger, Exception exception, long shard);
+
+    [LoggerMessage(205, LogLevel.Warning, "Registry shard {Shard}: its reconciliation reminder could not be registered; it reconciles while active")]
+    public static partial void RegistryReminderFailed(ILogger logger, Exception exception, long shard);
+
+    [LoggerMessage(206, LogLevel.Warning, "Registry shard {Shard}: reconciling transaction {TransactionId} failed; retried at a later pass")]
+    public static partial void RegistryReconcileFailed(ILogger logger, Exception exception, long shard, string transactionId);
+
+    [LoggerMessage(207, LogLevel.Information, "Registry shard {Shard} reconciled {Checked} entries: {Removed} removed, {Fixed} fixed, {Woken} transactions woken to resume replay")]
+    public static partial void RegistryReconciled(ILogger logger, long shard, int @checked, int removed, int @fixed, int woken);
 }

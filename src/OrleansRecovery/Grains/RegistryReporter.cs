@@ -42,23 +42,31 @@ internal sealed class RegistryReporter
         _shard ??= _grains.GetGrain<IRecoveryRegistryShardGrain>(RegistryShards.Of(_transactionId, _options.RegistryShards));
 
     /// <summary>The registry entry for <paramref name="state"/>, or null when the transaction is healthy.</summary>
-    public RegistryEntry? EntryFor(TransactionState state, DateTimeOffset now)
+    public RegistryEntry? EntryFor(TransactionState state, DateTimeOffset now) => EntryFor(_transactionId, state, now, _options.StuckAfter);
+
+    /// <summary>
+    /// The registry entry of transaction <paramref name="transactionId"/> in <paramref name="state"/> at <paramref name="now"/>, or
+    /// null when it is healthy (Normal with nothing parked). Shared by the reports and the registry's reconciliation pass, which
+    /// computes it from the transaction's stored records.
+    /// </summary>
+    public static RegistryEntry? EntryFor(string transactionId, TransactionState state, DateTimeOffset now, TimeSpan stuckAfter)
     {
-        var stuck = state.IsStuck(now, _options.StuckAfter);
+        ArgumentNullException.ThrowIfNull(state);
+        var stuck = state.IsStuck(now, stuckAfter);
         return state switch
         {
-            { Mode: TransactionMode.Recovering, Recovery: { } recovery } => Entry(state, recovery.Since, recovery.Reason, now) with
+            { Mode: TransactionMode.Recovering, Recovery: { } recovery } => Entry(transactionId, state, recovery.Since, recovery.Reason, now) with
             {
                 RecoveryId = recovery.RecoveryId,
                 Stuck = stuck,
                 Scope = recovery.Scope,
                 CampaignId = recovery.CampaignId,
             },
-            { Mode: TransactionMode.Faulted, Fault: { } fault } => Entry(state, fault.Since, fault.Error, now) with
+            { Mode: TransactionMode.Faulted, Fault: { } fault } => Entry(transactionId, state, fault.Since, fault.Error, now) with
             {
                 FaultMessageId = fault.Message.MessageId,
             },
-            { Pending.IsEmpty: false } => Entry(state, state.Pending.Oldest?.AdmittedAt ?? now, "Replaying parked messages.", now) with
+            { Pending.IsEmpty: false } => Entry(transactionId, state, state.Pending.Oldest?.AdmittedAt ?? now, "Replaying parked messages.", now) with
             {
                 CampaignId = state.LastRecoveryCampaignId,
             },
@@ -76,7 +84,8 @@ internal sealed class RegistryReporter
             {
                 if (_registered || force)
                 {
-                    await Shard.RemoveAsync(_transactionId);
+                    // Stamped with the state's time, so the shard drops any older report that reaches it after this removal.
+                    await Shard.RemoveAsync(_transactionId, now);
                     _registered = false;
                     _last = null;
                 }
@@ -86,7 +95,8 @@ internal sealed class RegistryReporter
             }
 
             var changed = _last is null || _last.Mode != entry.Mode || _last.RecoveryId != entry.RecoveryId
-                || _last.FaultMessageId != entry.FaultMessageId || _last.Stuck != entry.Stuck || _last.CampaignId != entry.CampaignId;
+                || _last.FaultMessageId != entry.FaultMessageId || _last.Stuck != entry.Stuck
+                || _last.Scope != entry.Scope || _last.CampaignId != entry.CampaignId;
             if (!force && !changed && now - _lastAt < _options.RegistryReportInterval)
             {
                 Behind = Behind || _last is not { } last || last.PendingCount != entry.PendingCount || last.OldestPendingSince != entry.OldestPendingSince;
@@ -109,6 +119,6 @@ internal sealed class RegistryReporter
         }
     }
 
-    private RegistryEntry Entry(TransactionState state, DateTimeOffset since, string reason, DateTimeOffset now) =>
-        new(_transactionId, state.Mode, since, reason, state.Pending.Count, state.Pending.Oldest?.AdmittedAt, now);
+    private static RegistryEntry Entry(string transactionId, TransactionState state, DateTimeOffset since, string reason, DateTimeOffset now) =>
+        new(transactionId, state.Mode, since, reason, state.Pending.Count, state.Pending.Oldest?.AdmittedAt, now);
 }

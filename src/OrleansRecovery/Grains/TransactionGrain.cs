@@ -6,6 +6,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using OrleansRecovery.Diagnostics;
+using OrleansRecovery.Grains.Scheduling;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Logic;
 using OrleansRecovery.Registry;
@@ -31,8 +32,6 @@ namespace OrleansRecovery.Grains;
 [ImplicitStreamSubscription(TransactionStreams.InboundNamespace)]
 public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<object>
 {
-    private const string WatchdogReminder = "orleansrecovery-watchdog";
-
     private readonly RecoveryStateMachine _machine;
     private readonly ITransactionLogic _logic;
     private readonly TransactionRecoveryOptions _options;
@@ -42,15 +41,12 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private readonly WorkQueue _work;
     private RecoveryScopeDirectory? _scopeDirectory;
     private TransactionStore? _store;
-    private RegistryReporter? _reporter;
     private string? _keyProblem;
     private TransactionState? _state;
-    private IGrainTimer? _replayTimer;
-    private IGrainTimer? _faultRetryTimer;
-    private IGrainTimer? _registryCatchUpTimer;
-    private bool _watchdogSet;
-    private int _replayFailures;
-    private string? _lastReplayError;
+    private ReplayScheduler? _replay;
+    private FaultRetryScheduler? _faultRetry;
+    private RegistryUpdates? _registry;
+    private Watchdog? _watchdog;
 
     /// <summary>Creates the grain; the logic, options and metrics come from the silo's services.</summary>
     public TransactionGrain(ITransactionLogic logic, IOptions<TransactionRecoveryOptions> options, RecoveryMetrics metrics,
@@ -75,7 +71,15 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         _store = new TransactionStore(storage, this.GetGrainId());
         _scopeDirectory = ServiceProvider.GetRequiredService<RecoveryScopeDirectory>();
 
-        _reporter = new RegistryReporter(GrainFactory, TransactionId, _options, _logger);
+        _replay = new ReplayScheduler(this, ct => _work.RunExclusiveAsync(async () =>
+        {
+            await ReplayStepAsync(ct);
+            return true;
+        }), _options);
+        _faultRetry = new FaultRetryScheduler(this, RetryFaultAutomaticallyAsync, _options);
+        _registry = new RegistryUpdates(this, new RegistryReporter(GrainFactory, TransactionId, _options, _logger), () => _state, _time,
+            _options.RegistryReportInterval);
+        _watchdog = new Watchdog(this, _options.WatchdogPeriod, _logger, TransactionId);
         _keyProblem = TransactionIds.Problem(TransactionId);
         if (_keyProblem is not null)
         {
@@ -88,18 +92,18 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         var state = await LoadAsync(cancellationToken);
 
         // An unhealthy transaction registered its watchdog when it became unhealthy.
-        _watchdogSet = state.NeedsWatchdog;
+        _watchdog.IsSet = state.NeedsWatchdog;
         if (state.ReplayDue)
         {
-            StartReplay();
+            _replay.Start();
         }
 
-        ScheduleFaultRetry();
+        _faultRetry.Schedule(state);
         if (state.NeedsWatchdog)
         {
             var now = _time.GetUtcNow();
             _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
-            await ReportToRegistryAsync(state, now, force: true);
+            await _registry.ReportAsync(state, now, force: true);
         }
     }
 
@@ -209,7 +213,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != WatchdogReminder)
+        if (reminderName != Watchdog.ReminderName)
         {
             return;
         }
@@ -218,15 +222,15 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         {
             var state = await CurrentAsync(CancellationToken.None);
             var now = _time.GetUtcNow();
-            _watchdogSet = true;
+            _watchdog!.IsSet = true;
             if (state.ReplayDue)
             {
-                StartReplay();
+                _replay!.Start();
             }
 
-            if (state.Mode == TransactionMode.Faulted && _faultRetryTimer is null)
+            if (state.Mode == TransactionMode.Faulted && !_faultRetry!.Pending)
             {
-                ScheduleFaultRetry();
+                _faultRetry.Schedule(state);
             }
 
             if (state.IsStuck(now, _options.StuckAfter) && state.Recovery is { } recovery)
@@ -237,8 +241,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             }
 
             _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
-            await ReportToRegistryAsync(state, now);
-            await SetWatchdogAsync(state.NeedsWatchdog);
+            await _registry!.ReportAsync(state, now);
+            await _watchdog.SetAsync(state.NeedsWatchdog);
             return true;
         });
     }
@@ -291,8 +295,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             Counters = state.Counters,
             RecentRejections = [.. state.Rejections],
             Replaying = state.ReplayDue,
-            ReplayFailures = _replayFailures,
-            LastReplayError = _lastReplayError,
+            ReplayFailures = _replay?.Failures ?? 0,
+            LastReplayError = _replay?.LastError,
             Fault = state.Fault,
             Stuck = state.IsStuck(now, _options.StuckAfter),
         };
@@ -362,7 +366,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
 
         if (_state.ReplayDue)
         {
-            StartReplay();
+            _replay!.Start();
         }
 
         if (!ReferenceEquals(before?.Fault, _state.Fault))
@@ -377,7 +381,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
                 Log.Faulted(_logger, TransactionId, fault.Message.MessageId, fault.Attempts, fault.Error);
             }
 
-            ScheduleFaultRetry();
+            _faultRetry!.Schedule(_state);
         }
 
         // A healthy transaction that was healthy before (the common case) has nothing to tell the watchdog, gauges or registry.
@@ -385,80 +389,22 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         {
             var now = _time.GetUtcNow();
             _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
-            await SetWatchdogAsync(_state.NeedsWatchdog);
-            await ReportToRegistryAsync(_state, now);
+            await _watchdog!.SetAsync(_state.NeedsWatchdog);
+            await _registry!.ReportAsync(_state, now);
         }
     }
 
-    /// <summary>
-    /// While faulted with attempts left (<see cref="TransactionRecoveryOptions.PoisonMaxAttempts"/>), retries the held message
-    /// after a pause that doubles with each attempt; then it waits for an operator (retry or skip).
-    /// </summary>
-    private void ScheduleFaultRetry()
+    /// <summary>An automatic retry of the held poison message (see <see cref="FaultRetryScheduler"/>).</summary>
+    private async Task RetryFaultAutomaticallyAsync(CancellationToken cancellationToken) => await _work.RunExclusiveAsync(async () =>
     {
-        _faultRetryTimer?.Dispose();
-        _faultRetryTimer = null;
-        if (_state is not { Mode: TransactionMode.Faulted, Fault: { } fault } || fault.Attempts >= _options.PoisonMaxAttempts)
+        var state = await CurrentAsync(cancellationToken);
+        if (state is { Mode: TransactionMode.Faulted, Fault: { } held } && held.Attempts < _options.PoisonMaxAttempts)
         {
-            return;
+            await CommitAsync(_machine.RetryFault(state, _time.GetUtcNow(), NewRecoveryId), cancellationToken);
         }
 
-        var delay = Backoff(_options.PoisonRetryDelay, fault.Attempts, _options.ReplayRetryMaxDelay);
-        _faultRetryTimer = this.RegisterGrainTimer(
-            static (grain, cancellationToken) => grain._work.RunExclusiveAsync(async () =>
-            {
-                var state = await grain.CurrentAsync(cancellationToken);
-                if (state is { Mode: TransactionMode.Faulted, Fault: { } held } && held.Attempts < grain._options.PoisonMaxAttempts)
-                {
-                    await grain.CommitAsync(grain._machine.RetryFault(state, grain._time.GetUtcNow(), NewRecoveryId), cancellationToken);
-                }
-
-                return true;
-            }),
-            this,
-            new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-    }
-
-    /// <summary>
-    /// Tells the registry about <paramref name="state"/>. A report skipped by the rate limit (<see cref="TransactionRecoveryOptions.RegistryReportInterval"/>)
-    /// or lost to an error is caught up by a one-shot timer, so the registry converges within one interval even when no further
-    /// message arrives (an operator must not see a stale pending depth forever).
-    /// </summary>
-    private async Task ReportToRegistryAsync(TransactionState state, DateTimeOffset now, bool force = false)
-    {
-        await _reporter!.ReportAsync(state, now, force);
-        if (_reporter.Behind && _registryCatchUpTimer is null)
-        {
-            _registryCatchUpTimer = this.RegisterGrainTimer(
-                static async (grain, _) =>
-                {
-                    grain._registryCatchUpTimer?.Dispose();
-                    grain._registryCatchUpTimer = null;
-                    if (grain._state is { } current)
-                    {
-                        await grain.ReportToRegistryAsync(current, grain._time.GetUtcNow());
-                    }
-                },
-                this,
-                new GrainTimerCreationOptions(_options.RegistryReportInterval, Timeout.InfiniteTimeSpan));
-        }
-    }
-
-    private void StartReplay() =>
-        _replayTimer ??= this.RegisterGrainTimer(
-            static (grain, cancellationToken) => grain._work.RunExclusiveAsync(async () =>
-            {
-                await grain.ReplayStepAsync(cancellationToken);
-                return true;
-            }),
-            this,
-            new GrainTimerCreationOptions(TimeSpan.Zero, _options.ReplayStepInterval) { KeepAlive = true });
-
-    private void StopReplay()
-    {
-        _replayTimer?.Dispose();
-        _replayTimer = null;
-    }
+        return true;
+    });
 
     /// <summary>
     /// One replay step: one batch of parked entries, one header write (P5). A failed step is retried with exponential backoff
@@ -477,8 +423,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
                 if (transition.HeldBy is { } heldBy)
                 {
                     // Not a failure: the scope's state is unknown on this silo; try again after a scope refresh.
-                    _lastReplayError = $"Held: {heldBy}.";
-                    _replayTimer?.Change(_options.ScopeRefreshInterval, _options.ScopeRefreshInterval);
+                    _replay!.Held(heldBy);
                     return;
                 }
 
@@ -487,41 +432,19 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
                 await ClearGarbageAsync(transition.Writes.Garbage, cancellationToken);
             }
 
-            if (_replayFailures > 0 || _lastReplayError is not null)
-            {
-                _replayFailures = 0;
-                _lastReplayError = null;
-                _replayTimer?.Change(_options.ReplayStepInterval, _options.ReplayStepInterval);
-            }
-
+            _replay!.Succeeded();
             if (_state is { ReplayDue: false } done)
             {
-                StopReplay();
+                _replay.Stop();
                 Log.ReplayFinished(_logger, TransactionId, done.Pending.ReplayPosition);
             }
         }
         catch (Exception ex)
         {
             // The state was dropped by CommitAsync; a later tick reloads and retries, after a growing pause.
-            _replayFailures++;
-            _lastReplayError = $"{ex.GetType().Name}: {ex.Message}";
-            var delay = ReplayRetryDelay(_replayFailures);
-            _replayTimer?.Change(delay, delay);
-            Log.ReplayStepFailed(_logger, ex, TransactionId, _replayFailures, delay);
+            var delay = _replay!.Failed(ex);
+            Log.ReplayStepFailed(_logger, ex, TransactionId, _replay.Failures, delay);
         }
-    }
-
-    private TimeSpan ReplayRetryDelay(int failures)
-    {
-        var delay = Backoff(_options.ReplayRetryBaseDelay, failures, _options.ReplayRetryMaxDelay);
-        return delay < _options.ReplayStepInterval ? _options.ReplayStepInterval : delay;
-    }
-
-    /// <summary><paramref name="first"/> doubled for each attempt after the first, at most <paramref name="max"/>.</summary>
-    private static TimeSpan Backoff(TimeSpan first, int attempt, TimeSpan max)
-    {
-        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
-        return TimeSpan.FromTicks((long)Math.Min(first.Ticks * factor, max.Ticks));
     }
 
     private async Task ClearGarbageAsync(IEnumerable<long> garbage, CancellationToken cancellationToken)
@@ -533,32 +456,6 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         catch (Exception ex)
         {
             Log.ClearFailed(_logger, ex, TransactionId);
-        }
-    }
-
-    private async Task SetWatchdogAsync(bool on)
-    {
-        if (_options.WatchdogPeriod <= TimeSpan.Zero || on == _watchdogSet)
-        {
-            return;
-        }
-
-        try
-        {
-            if (on)
-            {
-                await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
-            }
-            else if (await this.GetReminder(WatchdogReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
-            _watchdogSet = on;
-        }
-        catch (Exception ex)
-        {
-            Log.WatchdogFailed(_logger, ex, TransactionId);
         }
     }
 

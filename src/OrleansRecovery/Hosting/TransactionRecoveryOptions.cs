@@ -155,4 +155,11 @@ public sealed class TransactionRecoveryOptions
         ReplayBatchSize = ReplayBatchSize,
         RejectionHistory = RejectionHistory,
     };
+
+    /// <summary>
+    /// How often each registry shard reconciles entries that no report refreshed for a while with the transactions' stored
+    /// records (removing entries of healthy transactions, fixing modes, waking a transaction whose replay was cut off), so the
+    /// registry converges after a crash without traffic. Default 30 s. See README "recovery registry" for the bound.
+    /// </summary>
+    public TimeSpan RegistryReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -86,6 +86,12 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
         }
 
         Range(nameof(options.CampaignStepSize), options.CampaignStepSize, 1, 5_000);
+
+        if (options.RegistryReconcileInterval < TimeSpan.FromMilliseconds(100) || options.RegistryReconcileInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{TransactionRecoveryOptions.SectionName}:RegistryReconcileInterval is {options.RegistryReconcileInterval}; it must be between 100 ms and 1 hour.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -2,20 +2,32 @@ namespace OrleansRecovery.Registry;
 
 /// <summary>
 /// One shard of the recovery registry (key: shard number). Transactions whose id hashes to this shard report here when they
-/// leave Normal, while they stay out of it (throttled), and when they return; the shard persists its entries.
+/// leave Normal, while they stay out of it (throttled), and when they return; the shard persists its entries in small pages and
+/// reconciles them with the transactions' stored records on a timer. Internal machinery: clients use
+/// <see cref="IRecoveryRegistryGrain"/>.
 /// </summary>
 [Alias("OrleansRecovery.Registry.IRecoveryRegistryShardGrain")]
-public interface IRecoveryRegistryShardGrain : IGrainWithIntegerKey
+internal interface IRecoveryRegistryShardGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds or replaces a transaction's entry.</summary>
+    /// <summary>
+    /// Adds or replaces a transaction's entry; answered once the change is stored (or at once when only the depth changed).
+    /// A report older than the entry held or than a recent removal is ignored.
+    /// </summary>
     [Alias("UpsertAsync")]
     Task UpsertAsync(RegistryEntry entry);
 
-    /// <summary>Removes a transaction's entry (it is Normal with nothing pending).</summary>
-    [Alias("RemoveAsync")]
-    Task RemoveAsync(string transactionId);
+    /// <summary>
+    /// Removes a transaction's entry (it is Normal with nothing pending), as reported at <paramref name="reportedAt"/>: ignored
+    /// when the entry held was reported later; remembered for a while so that a report older than it cannot add it back.
+    /// </summary>
+    [Alias("RemoveReportedAsync")]
+    Task RemoveAsync(string transactionId, DateTimeOffset reportedAt);
 
-    /// <summary>Every entry of this shard.</summary>
-    [Alias("ListAsync")]
-    Task<IReadOnlyList<RegistryEntry>> ListAsync();
+    /// <summary>One page of this shard's matching entries (see <see cref="RegistryQuery"/>), in listing order.</summary>
+    [Alias("ListPageAsync")]
+    Task<IReadOnlyList<RegistryEntry>> ListAsync(RegistryQuery query);
+
+    /// <summary>Counts of this shard's matching entries.</summary>
+    [Alias("CountAsync")]
+    Task<RegistryShardCounts> CountAsync(RegistryQuery query);
 }

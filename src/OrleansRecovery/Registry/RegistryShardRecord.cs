@@ -1,6 +1,9 @@
 namespace OrleansRecovery.Registry;
 
-/// <summary>The stored entries of one registry shard. Field ids are stable.</summary>
+/// <summary>
+/// The first registry layout: all of a shard's entries in one record (state name <see cref="RegistryStateNames.Legacy"/>),
+/// rewritten whole at every change. Only read now, to migrate it into pages on a shard's activation. Field ids are stable.
+/// </summary>
 [GenerateSerializer]
 [Alias("OrleansRecovery.Registry.RegistryShardRecord")]
 public sealed class RegistryShardRecord

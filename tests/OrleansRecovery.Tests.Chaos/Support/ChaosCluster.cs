@@ -20,6 +20,9 @@ internal sealed class ChaosCluster : IAsyncDisposable
     private AzuriteInstance? _azurite;
     private IHost? _client;
     private EventHandler? _onExit;
+    private string? _siloDll;
+    private Dictionary<string, string>? _environment;
+    private bool _siloMetrics;
 
     private ChaosCluster(Action<string> log, string workDirectory)
     {
@@ -62,7 +65,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
     {
         var killAll = () =>
         {
-            foreach (var silo in _silos)
+            foreach (var silo in _silos.ToList())
             {
                 silo.KillAsync().GetAwaiter().GetResult();
             }
@@ -85,18 +88,51 @@ internal sealed class ChaosCluster : IAsyncDisposable
             ["DOTNET_gcServer"] = "0",
             ["ORLEANSRECOVERY_PROFILE"] = "cluster",
         };
-        var ports = LoopbackPorts.Free(settings.Silos * 2);
-        for (var i = 0; i < settings.Silos; i++)
+        foreach (var (key, value) in settings.SiloEnvironment)
         {
-            _silos.Add(new SiloProcess(i, siloDll, ports[2 * i], ports[(2 * i) + 1], environment, WorkDirectory));
+            environment[key] = value;
         }
 
+        _siloDll = siloDll;
+        _environment = environment;
+        _siloMetrics = settings.SiloMetrics;
+        AddSilos(settings.Silos);
         await Task.WhenAll(_silos.Select(s => s.StartAsync(TimeSpan.FromSeconds(60))));
         _log($"silos: {string.Join(", ", _silos.Select(s => $"#{s.Index} pid {s.ProcessId} silo {s.SiloPort} gateway {s.GatewayPort}"))} ({siloDll})");
 
         _client = BuildClient(_azurite.ConnectionString);
         await _client.StartAsync();
         await WaitForActiveSilosAsync(settings.Silos, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>SIGKILLs every running silo at once.</summary>
+    public Task KillAllAsync() => Task.WhenAll(_silos.Select(s => s.KillAsync()));
+
+    /// <summary>
+    /// Starts <paramref name="count"/> new silo processes on new ports (as containers that come back on new addresses would), and
+    /// waits only until each listens on its silo port: Orleans opens the gateway once the silo is active, which is what callers measure.
+    /// </summary>
+    public async Task<IReadOnlyList<SiloProcess>> StartFreshSilosAsync(int count, TimeSpan timeout)
+    {
+        var fresh = AddSilos(count);
+        await Task.WhenAll(fresh.Select(s => s.StartAsync(timeout, waitForGateway: false)));
+        _log($"fresh silos: {string.Join(", ", fresh.Select(s => $"#{s.Index} pid {s.ProcessId} silo {s.SiloPort} gateway {s.GatewayPort}"))}");
+        return fresh;
+    }
+
+    private List<SiloProcess> AddSilos(int count)
+    {
+        var ports = LoopbackPorts.Free(count * 3);
+        var added = new List<SiloProcess>();
+        for (var i = 0; i < count; i++)
+        {
+            var silo = new SiloProcess(_silos.Count, _siloDll!, ports[3 * i], ports[(3 * i) + 1], _environment!, WorkDirectory,
+                _siloMetrics ? ports[(3 * i) + 2] : null);
+            _silos.Add(silo);
+            added.Add(silo);
+        }
+
+        return added;
     }
 
     /// <summary>Waits until the membership table shows exactly <paramref name="count"/> active silos (older generations dead).</summary>

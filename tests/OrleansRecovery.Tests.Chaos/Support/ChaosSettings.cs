@@ -45,6 +45,12 @@ internal sealed record ChaosSettings
 
     public string? ProgressLog { get; init; }
 
+    /// <summary>Extra environment variables for every silo process (configuration overrides, <c>Section__Key</c>).</summary>
+    public IReadOnlyDictionary<string, string> SiloEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Give every silo its own Prometheus metrics endpoint on a free loopback port (<see cref="SiloProcess.MetricsPort"/>).</summary>
+    public bool SiloMetrics { get; init; }
+
     public static ChaosSettings FromEnvironment()
     {
         static int Int(string name, int fallback, int min, int max)

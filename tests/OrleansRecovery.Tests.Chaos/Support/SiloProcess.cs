@@ -20,9 +20,10 @@ internal sealed class SiloProcess : IAsyncDisposable
     private int _generation;
 
     public SiloProcess(int index, string siloDll, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> environment,
-        string logDirectory)
+        string logDirectory, int? metricsPort = null)
     {
         Index = index;
+        MetricsPort = metricsPort;
         _siloDll = siloDll;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
@@ -36,6 +37,9 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    /// <summary>The silo's Prometheus endpoint (<c>http://127.0.0.1:{MetricsPort}/metrics</c>), if it has one.</summary>
+    public int? MetricsPort { get; }
+
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
     public string LogPath(int generation) => Path.Combine(_logDirectory, string.Create(CultureInfo.InvariantCulture, $"silo{Index}.{generation}.log"));
@@ -43,7 +47,13 @@ internal sealed class SiloProcess : IAsyncDisposable
     public string CurrentLogPath => LogPath(_generation);
 
     /// <summary>Starts the process and waits until its gateway port accepts connections.</summary>
-    public async Task StartAsync(TimeSpan timeout)
+    public Task StartAsync(TimeSpan timeout) => StartAsync(timeout, waitForGateway: true);
+
+    /// <summary>
+    /// Starts the process and waits until its gateway port accepts connections or, with <paramref name="waitForGateway"/> false, its
+    /// silo port (open while the silo is still joining: Orleans opens the gateway only once the silo is active).
+    /// </summary>
+    public async Task StartAsync(TimeSpan timeout, bool waitForGateway)
     {
         if (_process is { HasExited: false })
         {
@@ -69,6 +79,11 @@ internal sealed class SiloProcess : IAsyncDisposable
 
         start.Environment["Orleans__SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Orleans__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture);
+        if (MetricsPort is { } metrics)
+        {
+            start.Environment["Observability__Metrics__Prometheus__Enabled"] = "true";
+            start.Environment["Observability__Metrics__Prometheus__Port"] = metrics.ToString(CultureInfo.InvariantCulture);
+        }
 
         var log = new StreamWriter(LogPath(_generation), append: false) { AutoFlush = true };
         var process = new Process { StartInfo = start };
@@ -89,14 +104,15 @@ internal sealed class SiloProcess : IAsyncDisposable
                     $"Silo {Index} exited with code {process.ExitCode} while starting; log {LogPath(_generation)}:{Environment.NewLine}{Tail(20)}");
             }
 
-            if (await PortOpenAsync(GatewayPort))
+            var port = waitForGateway ? GatewayPort : SiloPort;
+            if (await PortOpenAsync(port))
             {
                 return;
             }
 
             if (clock.Elapsed > timeout)
             {
-                throw new TimeoutException($"Silo {Index} did not open gateway port {GatewayPort} within {timeout}; log {LogPath(_generation)}:{Environment.NewLine}{Tail(20)}");
+                throw new TimeoutException($"Silo {Index} did not open {(waitForGateway ? "gateway" : "silo")} port {port} within {timeout}; log {LogPath(_generation)}:{Environment.NewLine}{Tail(20)}");
             }
 
             await Task.Delay(100);
