@@ -12,7 +12,8 @@ namespace OrleansRecovery.Benchmarks;
 /// <summary>
 /// One Azurite and one in-process cluster: the engine wired exactly as shipped (<c>UseTransactionRecoveryAzureStorage</c> +
 /// <c>AddTransactionRecovery&lt;LedgerLogic&gt;</c>, through <see cref="TransactionTestCluster"/>), plus the naive grains'
-/// Azure Table storage on the same account (own table, same binary serializer; and a default-JSON variant).
+/// Azure Table storage on the same account (own table, same binary serializer; and a default-JSON variant). The engine's storage
+/// provider is wrapped in a <see cref="CountingGrainStorage"/> (counts by record kind, registry bytes).
 /// </summary>
 public sealed class BenchHost : IAsyncDisposable
 {
@@ -56,6 +57,8 @@ public sealed class BenchHost : IAsyncDisposable
             var cluster = await TransactionTestCluster.StartAsync<LedgerLogic>(connection, c =>
             {
                 c.SiloCount = options.Silos;
+                c.WrapStorage = (services, inner) =>
+                    new CountingGrainStorage(inner, services.GetRequiredService<Orleans.Serialization.Serializer>());
                 c.QueueCount = options.QueueCount;
                 c.ConfigureAzureStorage = a =>
                 {
@@ -69,6 +72,13 @@ public sealed class BenchHost : IAsyncDisposable
                     {
                         silo.Services.PostConfigure<TransactionRecoveryOptions>(o => o.DedupWindow = window);
                     }
+
+                    silo.Services.PostConfigure<TransactionRecoveryOptions>(o =>
+                    {
+                        o.RegistryShards = options.RegistryShards ?? o.RegistryShards;
+                        o.AnnounceRecoveries = o.AnnounceRecoveries && !options.NoAnnounce;
+                        o.WatchdogPeriod = options.NoWatchdog ? TimeSpan.Zero : o.WatchdogPeriod;
+                    });
 
                     if (options.CacheSize is { } cacheSize)
                     {

@@ -6,7 +6,7 @@ namespace OrleansRecovery.Benchmarks;
 public sealed class BenchOptions
 {
     /// <summary>Scenario names in run order.</summary>
-    public static readonly string[] AllScenarios = ["many", "hot", "append", "replay", "stream"];
+    public static readonly string[] AllScenarios = ["many", "hot", "append", "replay", "stream", "outage"];
 
     /// <summary>Small sizes for CI.</summary>
     public bool Quick { get; private set; }
@@ -95,6 +95,21 @@ public sealed class BenchOptions
     /// <summary>stream: deadline for the sustained run.</summary>
     public TimeSpan StreamDeadline { get; private set; } = TimeSpan.FromSeconds(240);
 
+    /// <summary>outage: transactions put into recovery by one campaign, then one call at a time.</summary>
+    public int OutageTransactions { get; private set; } = 10_000;
+
+    /// <summary>outage: transactions of the scope opened under a stream of normal messages (the switch).</summary>
+    public int OutageScopeTransactions { get; private set; } = 256;
+
+    /// <summary>The engine's <c>RegistryShards</c>, when not its default (diagnosis: is the registry the bound?).</summary>
+    public int? RegistryShards { get; private set; }
+
+    /// <summary>Turn the engine's recovery announcements off (diagnosis: what the stream event costs).</summary>
+    public bool NoAnnounce { get; private set; }
+
+    /// <summary>Turn the engine's watchdog reminder off (diagnosis: what the reminder costs).</summary>
+    public bool NoWatchdog { get; private set; }
+
     /// <summary>Parses the command line.</summary>
     /// <exception cref="ArgumentException">Unknown or malformed option.</exception>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -117,6 +132,8 @@ public sealed class BenchOptions
             o.StreamEvents = 1_000;
             o.StreamCount = 20;
             o.StreamDeadline = TimeSpan.FromSeconds(90);
+            o.OutageTransactions = 500;
+            o.OutageScopeTransactions = 64;
         }
 
         for (var i = 0; i < args.Count; i++)
@@ -201,6 +218,21 @@ public sealed class BenchOptions
                 case "--stream-deadline-s":
                     o.StreamDeadline = TimeSpan.FromSeconds(NextInt());
                     break;
+                case "--outage-transactions":
+                    o.OutageTransactions = NextInt();
+                    break;
+                case "--outage-scope-transactions":
+                    o.OutageScopeTransactions = NextInt();
+                    break;
+                case "--registry-shards":
+                    o.RegistryShards = NextInt();
+                    break;
+                case "--no-announce":
+                    o.NoAnnounce = true;
+                    break;
+                case "--no-watchdog":
+                    o.NoWatchdog = true;
+                    break;
                 case "--naive-budget-s":
                     o.NaiveBudget = TimeSpan.FromSeconds(NextInt());
                     break;
@@ -209,6 +241,12 @@ public sealed class BenchOptions
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}");
             }
+        }
+
+        if (o.OutageTransactions < 1 || o.OutageTransactions > IRecoveryCampaignGrain.MaxMembers || o.OutageScopeTransactions < 1)
+        {
+            throw new ArgumentException(
+                $"--outage-transactions must be 1..{IRecoveryCampaignGrain.MaxMembers} (one campaign) and --outage-scope-transactions at least 1.");
         }
 
         if (o.ManyRounds < 1 || o.ManyTransactions / o.ManyRounds <= o.Concurrency)
@@ -236,10 +274,11 @@ public sealed class BenchOptions
 
     /// <summary>The help text.</summary>
     public const string Usage = """
-        usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream] [--check-targets]
+        usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream,outage] [--check-targets]
                [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
-               [--stream-deadline-s N] [--naive-budget-s N]
+               [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
+               [--registry-shards N] [--no-announce] [--no-watchdog] (engine settings, for diagnosis only)
         """;
 }

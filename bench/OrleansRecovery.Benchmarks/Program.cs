@@ -31,6 +31,7 @@ await using (var host = await BenchHost.StartAsync(options))
     Console.WriteLine($"Azurite {(options.AzuriteLocation is null ? "in memory" : "on disk")}, {options.Silos} silo(s), cluster up after {wall.Elapsed.TotalSeconds:0.0} s");
     var client = new ClientScenarios(host, options, report);
     var stream = new StreamScenarios(host, options, report);
+    var outage = new OutageScenario(host, options, report, client);
     var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     {
         ["many"] = client.ManyAsync,
@@ -38,6 +39,7 @@ await using (var host = await BenchHost.StartAsync(options))
         ["append"] = client.AppendAsync,
         ["replay"] = client.ReplayAsync,
         ["stream"] = stream.RunAsync,
+        ["outage"] = outage.RunAsync,
     };
     foreach (var name in BenchOptions.AllScenarios.Where(options.Scenarios.Contains))
     {
