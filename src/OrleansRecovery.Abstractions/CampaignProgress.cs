@@ -58,4 +58,10 @@ public sealed record CampaignProgress
 
     /// <summary>The recovery scope whose opening started this campaign, or null for an explicit campaign.</summary>
     [Id(16)] public string? Scope { get; init; }
+
+    /// <summary>
+    /// Members that could not be reached for several minutes and were passed over (logged with their ids, event 5014): they were
+    /// not put into recovery (or not sent the bulk completion). Zero in a healthy campaign; act on it.
+    /// </summary>
+    [Id(17)] public long Failed { get; init; }
 }

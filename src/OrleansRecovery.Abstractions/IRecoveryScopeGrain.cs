@@ -32,7 +32,8 @@ public interface IRecoveryScopeGrain : IGrainWithStringKey
     /// <summary>
     /// The progress of the current (or last) opening's campaign: members the registry lists as recovering, stuck, faulted or
     /// replaying, rate and estimate; null if the scope was never opened. A scope's members are not enumerated, so
-    /// <see cref="CampaignProgress.Members"/> and <see cref="CampaignProgress.BackToNormal"/> count only those seen leaving.
+    /// <see cref="CampaignProgress.Members"/> and <see cref="CampaignProgress.Entered"/> are the members listed now, and
+    /// <see cref="CampaignProgress.BackToNormal"/> is not counted (0); the rate is how fast the listing shrinks.
     /// </summary>
     [Alias("GetProgressAsync")]
     Task<CampaignProgress?> GetProgressAsync();

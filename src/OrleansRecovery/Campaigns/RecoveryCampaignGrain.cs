@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using OrleansRecovery.Diagnostics;
+using OrleansRecovery.Grains.Scheduling;
 using OrleansRecovery.Hosting;
 
 namespace OrleansRecovery.Campaigns;
@@ -16,14 +17,16 @@ namespace OrleansRecovery.Campaigns;
 internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRemindable
 {
     private const string Reminder = "orleansrecovery-campaign";
-    private const int MemberAttempts = 3;
+    private static readonly TimeSpan MemberRetryWindow = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly TransactionRecoveryOptions _options;
     private readonly CampaignMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CampaignRate _rate = new();
-    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _failingSince = new(StringComparer.Ordinal);
+    private int _retries;
     private readonly Dictionary<long, string?> _pageETags = [];
     private GrainState<CampaignRecord> _record = new(new CampaignRecord());
     private List<string>? _members;
@@ -210,6 +213,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         }
 
         StartWorker();
+        _worker!.Change(TimeSpan.Zero, StepInterval); // the worker may be pacing itself at one check a second
         return await GetProgressAsync();
     }
 
@@ -243,6 +247,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             Members = record.Members,
             Entered = record.Entered,
             Completed = record.Completed,
+            Failed = record.Failed,
             Recovering = counts.Recovering,
             Stuck = counts.Stuck,
             Faulted = counts.Faulted + record.Faulted,
@@ -284,7 +289,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
 
     private void StartWorker() =>
         _worker ??= this.RegisterGrainTimer(static (grain, _) => grain.StepAsync(), this,
-            new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)) { KeepAlive = true });
+            new GrainTimerCreationOptions(TimeSpan.Zero, StepInterval) { KeepAlive = true });
 
     /// <summary>
     /// One step: the next members entered (or completed), then the cursor written; once every member is entered (and completed,
@@ -323,22 +328,21 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         {
             // The cursor was not advanced: the next tick repeats the step (members are not put in twice).
             Log.CampaignStepFailed(_logger, CampaignId, $"{ex.GetType().Name}: {ex.Message}");
-            _worker?.Change(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10));
+            PaceAfter(retrying: true);
         }
     }
 
     private async Task EnterStepAsync()
     {
         var members = await MembersAsync();
-        var from = (int)Header.Entered;
-        var step = members.Skip(from).Take(_options.CampaignStepSize).ToList();
+        var step = members.Skip((int)Header.Entered).Take(_options.CampaignStepSize).ToList();
         var reason = Header.Reason;
         var outcomes = await Task.WhenAll(step.Select(async id =>
         {
             try
             {
                 await GrainFactory.GetGrain<ITransactionGrain>(id).BeginCampaignRecoveryAsync(CampaignId, reason);
-                return (id, MemberOutcome.Entered, (string?)null);
+                return (id, MemberOutcome.Done, (string?)null);
             }
             catch (InvalidOperationException ex)
             {
@@ -350,31 +354,8 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             }
         }));
 
-        // Members up to the first that must be retried are done; the cursor advances over them only.
         var header = Copy(Header);
-        var done = 0;
-        foreach (var (id, outcome, error) in outcomes)
-        {
-            if (outcome == MemberOutcome.Retry)
-            {
-                var attempts = _attempts[id] = _attempts.GetValueOrDefault(id) + 1;
-                if (attempts < MemberAttempts)
-                {
-                    break;
-                }
-
-                Log.CampaignMemberFailed(_logger, CampaignId, id, attempts, error!);
-                header.Failed++;
-            }
-            else if (outcome == MemberOutcome.Faulted)
-            {
-                header.Faulted++;
-            }
-
-            _attempts.Remove(id);
-            done++;
-        }
-
+        var done = Advance(outcomes, header);
         header.Entered += done;
         if (header.Entered >= header.Members)
         {
@@ -388,10 +369,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             Log.CampaignEntered(_logger, CampaignId, header.Members, header.Faulted, header.Failed);
         }
 
-        if (done < step.Count)
-        {
-            _worker?.Change(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10));
-        }
+        PaceAfter(done < step.Count);
     }
 
     private async Task CompleteStepAsync()
@@ -402,12 +380,69 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         var type = Header.CompletionType!;
         var payload = Header.CompletionPayload ?? string.Empty;
 
-        // A member answers Processed, Duplicate (completed before) or Rejected (e.g. no longer recovering): each is final.
-        await Task.WhenAll(step.Select(id => GrainFactory.GetGrain<ITransactionGrain>(id)
-            .SubmitAsync(TransactionMessage.Recovery(CompletionMessageId, type, payload) with { TransactionId = id })));
+        // A member answers Processed, Duplicate (completed before) or Rejected (e.g. no longer recovering): each is final. A call
+        // that fails (a silo down, a timeout) is retried like an entry, without holding back the members before it.
+        var outcomes = await Task.WhenAll(step.Select(async id =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ITransactionGrain>(id)
+                    .SubmitAsync(TransactionMessage.Recovery(CompletionMessageId, type, payload) with { TransactionId = id });
+                return (id, MemberOutcome.Done, (string?)null);
+            }
+            catch (Exception ex)
+            {
+                return (id, MemberOutcome.Retry, $"{ex.GetType().Name}: {ex.Message}");
+            }
+        }));
+
         var header = Copy(Header);
-        header.Completed += step.Count;
+        var done = Advance(outcomes, header);
+        header.Completed += done;
         await WriteHeaderAsync(header);
+        PaceAfter(done < step.Count);
+    }
+
+    /// <summary>
+    /// How far the cursor moves over a step's outcomes: up to the first member that must be retried. A member whose calls keep
+    /// failing is retried, with growing pauses, for <see cref="MemberRetryWindow"/> (longer than a silo takes to be declared dead and
+    /// its transactions to move); only then is it counted as failed and logged with its id, so that a campaign never stalls.
+    /// </summary>
+    private int Advance(IEnumerable<(string Id, MemberOutcome Outcome, string? Error)> outcomes, CampaignRecord header)
+    {
+        var now = _time.GetUtcNow();
+        var done = 0;
+        foreach (var (id, outcome, error) in outcomes)
+        {
+            if (outcome == MemberOutcome.Retry)
+            {
+                var since = _failingSince.TryGetValue(id, out var first) ? first : _failingSince[id] = now;
+                if (now - since < MemberRetryWindow)
+                {
+                    break;
+                }
+
+                Log.CampaignMemberFailed(_logger, CampaignId, id, now - since, error!);
+                header.Failed++;
+            }
+            else if (outcome == MemberOutcome.Faulted)
+            {
+                header.Faulted++;
+            }
+
+            _failingSince.Remove(id);
+            done++;
+        }
+
+        _retries = done == 0 ? _retries + 1 : 0;
+        return done;
+    }
+
+    /// <summary>Next step at once, or after a pause that doubles while no member of the step gets through (at most 30 s).</summary>
+    private void PaceAfter(bool retrying)
+    {
+        var pause = retrying ? Backoff.Delay(TimeSpan.FromSeconds(1), Math.Max(1, _retries), TimeSpan.FromSeconds(30)) : TimeSpan.Zero;
+        _worker?.Change(pause, StepInterval);
     }
 
     private async Task FinishAsync(DateTimeOffset now)
@@ -502,7 +537,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
 
     private enum MemberOutcome
     {
-        Entered,
+        Done,
         Faulted,
         Retry,
     }

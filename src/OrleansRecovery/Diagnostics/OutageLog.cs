@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(5013, LogLevel.Warning, "Recovery campaign {CampaignId} done: every member is back to Normal")]
     public static partial void CampaignDone(ILogger logger, string campaignId);
 
-    [LoggerMessage(5014, LogLevel.Warning, "Recovery campaign {CampaignId}: transaction {TransactionId} could not be put into recovery after {Attempts} attempts: {Error}")]
-    public static partial void CampaignMemberFailed(ILogger logger, string campaignId, string transactionId, int attempts, string error);
+    [LoggerMessage(5014, LogLevel.Error, "Recovery campaign {CampaignId}: transaction {TransactionId} could not be reached for {Duration}; counted as failed and passed over: {Error}")]
+    public static partial void CampaignMemberFailed(ILogger logger, string campaignId, string transactionId, TimeSpan duration, string error);
 
     [LoggerMessage(5015, LogLevel.Warning, "Recovery campaign {CampaignId} step failed; retried: {Error}")]
     public static partial void CampaignStepFailed(ILogger logger, string campaignId, string error);
