@@ -382,34 +382,9 @@ public sealed class OutageChaosTests(ITestOutputHelper output)
         return result.Outcome;
     }
 
-    /// <summary>Calls until answered (any exception but a bad argument is a failed attempt, retried as is), for at most <see cref="CallDeadline"/>.</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, Action? onRetry = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            var attempt = Stopwatch.StartNew();
-            try
-            {
-                var result = await call();
-                _stats.Succeeded(attempt.Elapsed);
-                return result;
-            }
-            catch (Exception ex) when (ex is not ArgumentException and not Xunit.Sdk.XunitException)
-            {
-                _stats.Failed(ex);
-                if (clock.Elapsed > CallDeadline)
-                {
-                    throw new TimeoutException($"A call kept failing for {clock.Elapsed}; last error {ex.GetType().Name}: {ex.Message}", ex);
-                }
-
-                await Task.Delay(backoff);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2_000));
-                onRetry?.Invoke();
-            }
-        }
-    }
+    /// <summary>Calls until answered (any exception but a bad argument or a failed assertion is a failed attempt, retried as is), for at most <see cref="CallDeadline"/>.</summary>
+    private Task<T> CallAsync<T>(Func<Task<T>> call, Action? onRetry = null) =>
+        _stats.UntilAnsweredAsync(call, CallDeadline, "outage", onRetry, ex => ex is Xunit.Sdk.XunitException);
 
     /// <summary>SIGKILLs <paramref name="victim"/>, restarts it on the same ports, and waits until every silo is active again.</summary>
     private async Task<(TimeSpan KillToActive, int? Pid)> KillAndRestartAsync(ChaosCluster cluster, SiloProcess victim, string part)

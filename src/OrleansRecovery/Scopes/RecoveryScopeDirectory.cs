@@ -78,9 +78,6 @@ internal sealed class RecoveryScopeDirectory : IDisposable
         return new ScopeView(view);
     }
 
-    /// <summary>Forgets every scope state (a test reads storage afresh).</summary>
-    internal void Clear() => _slots.Clear();
-
     public void Dispose()
     {
         _stopping.Cancel();

@@ -36,6 +36,39 @@ internal sealed class CallStats
         _errors.AddOrUpdate(ex.GetType().Name, 1, (_, n) => n + 1);
     }
 
+    /// <summary>
+    /// Calls until answered, retrying any exception but a bad argument (and those <paramref name="final"/> names) with the same
+    /// arguments after a pause that doubles up to 2 s, for at most <paramref name="deadline"/>; every attempt is counted here.
+    /// </summary>
+    public async Task<T> UntilAnsweredAsync<T>(Func<Task<T>> call, TimeSpan deadline, string what, Action? onRetry = null,
+        Func<Exception, bool>? final = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            var attempt = Stopwatch.StartNew();
+            try
+            {
+                var result = await call();
+                Succeeded(attempt.Elapsed);
+                return result;
+            }
+            catch (Exception ex) when (ex is not ArgumentException && final?.Invoke(ex) != true)
+            {
+                Failed(ex);
+                if (clock.Elapsed > deadline)
+                {
+                    throw new TimeoutException($"{what}: a call kept failing for {clock.Elapsed}; last error {ex.GetType().Name}: {ex.Message}", ex);
+                }
+
+                await Task.Delay(backoff);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2_000));
+                onRetry?.Invoke();
+            }
+        }
+    }
+
     public TimeSpan TakeMaxLatency() => TimeSpan.FromTicks(Interlocked.Exchange(ref _maxLatencyTicks, 0));
 
     public string DescribeErrors() => _errors.IsEmpty ? "none"
@@ -195,31 +228,6 @@ internal sealed class TransactionDriver(
     }
 
     /// <summary>Calls until answered (any exception is a failed attempt), for at most <see cref="ChaosSettings.CallDeadline"/>.</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, Action? onRetry = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            var attempt = Stopwatch.StartNew();
-            try
-            {
-                var result = await call();
-                stats.Succeeded(attempt.Elapsed);
-                return result;
-            }
-            catch (Exception ex) when (ex is not ArgumentException)
-            {
-                stats.Failed(ex);
-                if (clock.Elapsed > settings.CallDeadline)
-                {
-                    throw new TimeoutException($"{TransactionId}: a call kept failing for {clock.Elapsed}; last error {ex.GetType().Name}: {ex.Message}", ex);
-                }
-
-                await Task.Delay(backoff);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2_000));
-                onRetry?.Invoke();
-            }
-        }
-    }
+    private Task<T> CallAsync<T>(Func<Task<T>> call, Action? onRetry = null) =>
+        stats.UntilAnsweredAsync(call, settings.CallDeadline, TransactionId, onRetry);
 }
