@@ -77,7 +77,6 @@ public sealed class BenchHost : IAsyncDisposable
                     {
                         o.RegistryShards = options.RegistryShards ?? o.RegistryShards;
                         o.AnnounceRecoveries = o.AnnounceRecoveries && !options.NoAnnounce;
-                        o.WatchdogPeriod = options.NoWatchdog ? TimeSpan.Zero : o.WatchdogPeriod;
                     });
 
                     if (options.CacheSize is { } cacheSize)

@@ -107,8 +107,6 @@ public sealed class BenchOptions
     /// <summary>Turn the engine's recovery announcements off (diagnosis: what the stream event costs).</summary>
     public bool NoAnnounce { get; private set; }
 
-    /// <summary>Turn the engine's watchdog reminder off (diagnosis: what the reminder costs).</summary>
-    public bool NoWatchdog { get; private set; }
 
     /// <summary>Parses the command line.</summary>
     /// <exception cref="ArgumentException">Unknown or malformed option.</exception>
@@ -230,9 +228,6 @@ public sealed class BenchOptions
                 case "--no-announce":
                     o.NoAnnounce = true;
                     break;
-                case "--no-watchdog":
-                    o.NoWatchdog = true;
-                    break;
                 case "--naive-budget-s":
                     o.NaiveBudget = TimeSpan.FromSeconds(NextInt());
                     break;
@@ -279,6 +274,6 @@ public sealed class BenchOptions
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
-               [--registry-shards N] [--no-announce] [--no-watchdog] (engine settings, for diagnosis only)
+               [--registry-shards N] [--no-announce] (engine settings, for diagnosis only)
         """;
 }

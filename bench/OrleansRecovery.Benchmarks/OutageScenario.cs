@@ -31,10 +31,10 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
         var n = options.OutageTransactions;
         var ids = Enumerable.Range(0, n).Select(i => string.Create(CultureInfo.InvariantCulture, $"outage-{i}")).ToArray();
         var raw = await clientScenarios.RawUpsertsAsync();
-        if (options.RegistryShards is not null || options.NoAnnounce || options.NoWatchdog)
+        if (options.RegistryShards is not null || options.NoAnnounce)
         {
             report.Notes.Add($"outage: DIAGNOSTIC engine settings, not as shipped: registry shards {options.RegistryShards?.ToString(CultureInfo.InvariantCulture) ?? "default"}" +
-                $"{(options.NoAnnounce ? ", announcements off" : "")}{(options.NoWatchdog ? ", watchdog reminder off" : "")}");
+                $"{(options.NoAnnounce ? ", announcements off" : "")}");
         }
 
         // The members are live transactions: each has applied one credit (and is active) before the outage.

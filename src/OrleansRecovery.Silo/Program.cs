@@ -24,7 +24,7 @@ try
     SiloLog.Starting(logger, settings.Profile, settings.ConfigDirectory, settings.ClusterId, settings.ServiceId, settings.Clustering,
         settings.SiloPort, settings.GatewayPort, SiloHostBuilder.DescribeStorage(settings.ConnectionString));
     SiloLog.EngineOptions(logger, engine.StorageProviderName, engine.StreamProviderName, engine.DedupWindow, engine.MaxPendingEntries,
-        engine.SegmentMaxEntries, engine.ReplayBatchSize, engine.WatchdogPeriod);
+        engine.SegmentMaxEntries, engine.ReplayBatchSize, engine.RegistryReconcileInterval);
     SiloLog.Membership(logger, settings.Membership.Describe());
     SiloLog.Security(logger, settings.Tls is null ? "off" : "on", settings.Tls?.Certificate.Subject ?? "-",
         settings.Tls?.Certificate.Thumbprint ?? "-", settings.Tls is null ? "-" : settings.Tls.RequireClientCertificate ? "required" : "optional",

@@ -245,8 +245,6 @@ public static class SiloHostBuilder
             silo.Services.AddSingleton<IValidateOptions<ClusterMembershipOptions>, SiloMembershipOptionsValidator>();
             silo.Services.AddOptions<ClusterMembershipOptions>().ValidateOnStart();
 
-            // Orleans refuses reminders shorter than ReminderOptions.MinimumReminderPeriod (1 minute): lower it to the watchdog period.
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = settings.Membership.MinimumReminderPeriod);
             if (settings.Clustering == ClusteringMode.Localhost)
             {
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);

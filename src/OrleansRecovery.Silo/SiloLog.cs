@@ -13,9 +13,9 @@ internal static partial class SiloLog
 
     [LoggerMessage(9002, LogLevel.Information,
         "Engine: storage provider {StorageProvider}, stream provider {StreamProvider}, dedup window {DedupWindow}, " +
-        "max pending {MaxPending}, segment {SegmentMaxEntries} entries, replay batch {ReplayBatchSize}, replay watchdog {Watchdog}")]
+        "max pending {MaxPending}, segment {SegmentMaxEntries} entries, replay batch {ReplayBatchSize}, registry reconcile every {ReconcileInterval}")]
     public static partial void EngineOptions(ILogger logger, string storageProvider, string streamProvider, int dedupWindow,
-        long maxPending, int segmentMaxEntries, int replayBatchSize, TimeSpan watchdog);
+        long maxPending, int segmentMaxEntries, int replayBatchSize, TimeSpan reconcileInterval);
 
     [LoggerMessage(9004, LogLevel.Information,
         "Security: TLS {Tls} (certificate {Subject} {Thumbprint}, client certificates {ClientCertificates}), " +

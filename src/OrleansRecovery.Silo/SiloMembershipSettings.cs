@@ -28,12 +28,6 @@ public sealed class SiloMembershipSettings
     /// <summary>The shortest heartbeat staleness window accepted: below it a late table write on a busy host makes a live silo stale.</summary>
     public static readonly TimeSpan MinStaleWindow = TimeSpan.FromSeconds(10);
 
-    /// <summary>The shortest engine watchdog period the host accepts (reminders fire that often for every unhealthy transaction).</summary>
-    public static readonly TimeSpan MinWatchdogPeriod = TimeSpan.FromSeconds(10);
-
-    /// <summary>Orleans' own floor for reminder periods (<c>ReminderOptions.MinimumReminderPeriod</c>).</summary>
-    public static readonly TimeSpan OrleansMinimumReminderPeriod = TimeSpan.FromMinutes(1);
-
     private static readonly Dictionary<string, PropertyInfo> Known = typeof(ClusterMembershipOptions)
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.CanWrite && p.SetMethod!.IsPublic)
@@ -41,12 +35,6 @@ public sealed class SiloMembershipSettings
 
     /// <summary>The options as configured (Orleans' defaults for keys not set).</summary>
     public ClusterMembershipOptions Options { get; init; } = new();
-
-    /// <summary>
-    /// The reminder floor (<c>ReminderOptions.MinimumReminderPeriod</c>): Orleans' 1 minute, or the engine's
-    /// <c>OrleansRecovery:WatchdogPeriod</c> when that is shorter (Orleans refuses a reminder whose period is below the floor).
-    /// </summary>
-    public TimeSpan MinimumReminderPeriod { get; init; } = OrleansMinimumReminderPeriod;
 
     /// <summary>How long after its last heartbeat a silo listed Active counts as stale (and a joining silo starts probing it).</summary>
     public TimeSpan StaleWindow => Options.IAmAliveTablePublishTimeout * Options.NumMissedTableIAmAliveLimit;
@@ -92,18 +80,7 @@ public sealed class SiloMembershipSettings
             failures.AddRange(Check(options));
         }
 
-        var watchdog = engine?.WatchdogPeriod ?? TimeSpan.Zero;
-        if (watchdog > TimeSpan.Zero && watchdog < MinWatchdogPeriod)
-        {
-            failures.Add($"{TransactionRecoveryOptions.SectionName}:WatchdogPeriod is {Format(watchdog)}; the silo host needs zero (off) or at least " +
-                $"{Format(MinWatchdogPeriod)}: its reminder fires that often for every unhealthy transaction.");
-        }
-
-        return new SiloMembershipSettings
-        {
-            Options = options,
-            MinimumReminderPeriod = watchdog > TimeSpan.Zero && watchdog < OrleansMinimumReminderPeriod ? watchdog : OrleansMinimumReminderPeriod,
-        };
+        return new SiloMembershipSettings { Options = options };
     }
 
     /// <summary>The problems of <paramref name="options"/>, each naming its setting (empty when they are fine).</summary>
@@ -171,8 +148,7 @@ public sealed class SiloMembershipSettings
     /// <summary>One line for the start-up log.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"heartbeat every {Format(Options.IAmAliveTablePublishTimeout)} (stale after {Format(StaleWindow)}), probe timeout {Format(Options.ProbeTimeout)} " +
-        $"x {Options.NumMissedProbesLimit} missed, {Options.NumVotesForDeathDeclaration} votes, table refresh {Format(Options.TableRefreshTimeout)}, " +
-        $"reminder floor {Format(MinimumReminderPeriod)}");
+        $"x {Options.NumMissedProbesLimit} missed, {Options.NumVotesForDeathDeclaration} votes, table refresh {Format(Options.TableRefreshTimeout)}, ");
 
     private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 

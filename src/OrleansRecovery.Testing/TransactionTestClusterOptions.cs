@@ -19,8 +19,8 @@ public sealed class TransactionTestClusterOptions
     public int QueueCount { get; set; } = TransactionStreams.DefaultQueueCount;
 
     /// <summary>
-    /// Lowers <c>ReminderOptions.MinimumReminderPeriod</c> (Orleans' default is 1 minute) so that a short
-    /// <see cref="TransactionRecoveryOptions.WatchdogPeriod"/> is allowed. Default null: Orleans' default.
+    /// Lowers <c>ReminderOptions.MinimumReminderPeriod</c> (Orleans' default is 1 minute), which is the period of the registry
+    /// shards' and campaigns' reminders: crash tests lower it so a restarted cluster picks them up sooner. Default null: Orleans' default.
     /// </summary>
     public TimeSpan? MinimumReminderPeriod { get; set; }
 

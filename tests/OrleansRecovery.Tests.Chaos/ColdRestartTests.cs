@@ -69,12 +69,11 @@ public sealed class ColdRestartTests(ITestOutputHelper output)
         {
             environment["Orleans__ClusterMembership__IAmAliveTablePublishTimeout"] = "00:00:30";
             environment["Orleans__ClusterMembership__NumMissedTableIAmAliveLimit"] = "3";
-            environment["OrleansRecovery__WatchdogPeriod"] = "00:01:00";
         }
 
         var settings = new ChaosSettings { Silos = 2, SiloEnvironment = environment, SiloMetrics = true };
         await using var cluster = await ChaosCluster.StartAsync(settings, Log);
-        Log($"cluster {cluster.ClusterId} up ({(baseline ? "baseline: Orleans' default membership timing, 1-minute watchdog" : "shipped profile settings")}); logs in {cluster.WorkDirectory}");
+        Log($"cluster {cluster.ClusterId} up ({(baseline ? "baseline: Orleans' default membership timing" : "shipped profile settings")}); logs in {cluster.WorkDirectory}");
         var client = cluster.Client;
         var history = new QueueHistory();
         var run = Guid.NewGuid().ToString("N")[..6];

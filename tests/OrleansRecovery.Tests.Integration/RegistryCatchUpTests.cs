@@ -30,14 +30,13 @@ public sealed class RegistryCatchUpTests(RegistryCatchUpTests.RateLimitedRegistr
         Assert.NotNull(entry!.OldestPendingSince);
     }
 
-    /// <summary>A ledger cluster whose registry reports are rate-limited to one a second and whose watchdog is slow.</summary>
+    /// <summary>A ledger cluster whose registry reports are rate-limited to one a second.</summary>
     public sealed class RateLimitedRegistryFixture : LedgerClusterFixture
     {
         protected override void Configure(TransactionTestClusterOptions options) =>
             options.ConfigureRecovery = o =>
             {
                 o.RegistryReportInterval = TimeSpan.FromSeconds(1);
-                o.WatchdogPeriod = TimeSpan.FromMinutes(1);
             };
     }
 }

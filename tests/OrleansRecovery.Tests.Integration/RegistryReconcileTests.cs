@@ -137,7 +137,6 @@ public sealed class RegistryReconcileTests(RegistryReconcileTests.ReconcileFixtu
                 o.RegistryShards = Shards;
                 o.RegistryReportInterval = TimeSpan.Zero;
                 o.RegistryReconcileInterval = TimeSpan.FromSeconds(1);
-                o.WatchdogPeriod = TimeSpan.FromMinutes(5);
                 o.StuckAfter = TimeSpan.FromMinutes(10);
             };
         }

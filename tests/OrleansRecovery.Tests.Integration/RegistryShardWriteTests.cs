@@ -98,7 +98,6 @@ public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegi
             {
                 o.RegistryShards = Shards;
                 o.RegistryReportInterval = TimeSpan.Zero;
-                o.WatchdogPeriod = TimeSpan.FromMinutes(1);
                 o.StuckAfter = TimeSpan.FromMinutes(10);
             };
             options.WrapStorage = (_, inner) => new InterceptingGrainStorage(inner,

@@ -25,7 +25,7 @@ public sealed class MembershipSettingsTests
     [InlineData("cluster")]
     [InlineData("compose")]
     [InlineData("local")]
-    public void ShippedProfiles_MakeDeadSilosStaleAfter10s_KeepOrleansProbeDefaults_AndLowerTheReminderFloorToTheWatchdog(string profile)
+    public void ShippedProfiles_MakeDeadSilosStaleAfter10s_KeepOrleansProbeDefaults_AndOrleansReminderFloor(string profile)
     {
         string[] args = profile == "cluster" ? ClusterArgs : [];
         var builder = SiloHostBuilder.CreateBuilder(profile, SiloConfigFiles.ConfigDirectory, args);
@@ -41,14 +41,7 @@ public sealed class MembershipSettingsTests
         Assert.Equal(defaults.NumMissedProbesLimit, membership.NumMissedProbesLimit);
         Assert.Equal(defaults.NumVotesForDeathDeclaration, membership.NumVotesForDeathDeclaration);
         Assert.Equal(defaults.TableRefreshTimeout, membership.TableRefreshTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), host.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
-    }
-
-    [Fact]
-    public void AWatchdogOfAMinuteOrMore_KeepsOrleansReminderFloor()
-    {
-        Assert.Equal(TimeSpan.FromMinutes(1), Validate("--OrleansRecovery:WatchdogPeriod=00:05:00").Membership.MinimumReminderPeriod);
-        Assert.Equal(TimeSpan.FromMinutes(1), Validate("--OrleansRecovery:WatchdogPeriod=00:00:00").Membership.MinimumReminderPeriod);
+        Assert.Equal(TimeSpan.FromMinutes(1), host.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
     }
 
     [Theory]
@@ -60,7 +53,6 @@ public sealed class MembershipSettingsTests
     [InlineData("--Orleans:ClusterMembership:NumVotesForDeathDeclaration=0", "Orleans:ClusterMembership:NumVotesForDeathDeclaration")]
     [InlineData("--Orleans:ClusterMembership:LivenessEnabled=false", "Orleans:ClusterMembership:LivenessEnabled")]
     [InlineData("--Orleans:ClusterMembership:ProbeTimout=00:00:05", "Orleans:ClusterMembership:ProbeTimout")]
-    [InlineData("--OrleansRecovery:WatchdogPeriod=00:00:02", "OrleansRecovery:WatchdogPeriod")]
     public void InvalidValue_StopsTheSilo_NamingTheSetting(string argument, string setting)
     {
         var ex = Assert.Throws<SiloConfigurationException>(() => Validate(argument));

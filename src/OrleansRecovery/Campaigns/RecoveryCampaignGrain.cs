@@ -280,8 +280,14 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         await Task.CompletedTask;
     }
 
-    /// <summary>The campaign's reminder ticks with the transactions' watchdog (1 minute by default).</summary>
-    private TimeSpan ReminderPeriod => _options.WatchdogPeriod > TimeSpan.Zero ? _options.WatchdogPeriod : TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The campaign's reminder only brings it back after a restart (the timer does the work): the silo's reminder floor
+    /// (<c>ReminderOptions.MinimumReminderPeriod</c>, 1 minute by default).
+    /// </summary>
+    private TimeSpan ReminderPeriod =>
+        ServiceProvider.GetService<IOptions<ReminderOptions>>()?.Value.MinimumReminderPeriod is { } floor && floor > TimeSpan.Zero
+            ? floor
+            : TimeSpan.FromMinutes(1);
 
     private bool HasWork => Exists && Header.State is CampaignState.Entering or CampaignState.Entered
         && (Header.Entered < Header.Members

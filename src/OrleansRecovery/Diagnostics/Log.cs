@@ -72,6 +72,6 @@ internal static partial class Log
     [LoggerMessage(206, LogLevel.Warning, "Registry shard {Shard}: reconciling transaction {TransactionId} failed; retried at a later pass")]
     public static partial void RegistryReconcileFailed(ILogger logger, Exception exception, long shard, string transactionId);
 
-    [LoggerMessage(207, LogLevel.Information, "Registry shard {Shard} reconciled {Checked} entries: {Removed} removed, {Fixed} fixed, {Woken} transactions woken to resume replay")]
+    [LoggerMessage(207, LogLevel.Information, "Registry shard {Shard} reconciled {Checked} entries: {Removed} removed, {Fixed} fixed, {Woken} transactions woken (replay, fault retry or stuck recovery)")]
     public static partial void RegistryReconciled(ILogger logger, long shard, int @checked, int removed, int @fixed, int woken);
 }

@@ -21,6 +21,7 @@ internal sealed class RegistryReporter
     private RegistryEntry? _last;
     private DateTimeOffset _lastAt;
     private bool _registered;
+    private bool _uncertain; // the last report failed: whether the registry lists the transaction is unknown
     private IRecoveryRegistryShardGrain? _shard;
 
     /// <summary>
@@ -74,6 +75,26 @@ internal sealed class RegistryReporter
         };
     }
 
+    /// <summary>
+    /// Lists the transaction as <paramref name="next"/> before that state is stored, when it is unhealthy and not listed yet by
+    /// this activation (P12: the registry holds every unhealthy transaction, perhaps a few extra that reconciliation removes).
+    /// Throws when the registry could not store it: the caller must not store <paramref name="next"/> either.
+    /// </summary>
+    public async Task ListAheadAsync(TransactionState next, DateTimeOffset now)
+    {
+        if ((_registered && !_uncertain) || EntryFor(next, now) is not { } entry)
+        {
+            return;
+        }
+
+        await Shard.UpsertAsync(entry);
+        _registered = true;
+        _uncertain = false;
+        _last = entry;
+        _lastAt = now;
+        Behind = false;
+    }
+
     /// <summary>Reports <paramref name="state"/> if the registry needs to hear it; <paramref name="force"/> reports an unhealthy state regardless.</summary>
     public async Task ReportAsync(TransactionState state, DateTimeOffset now, bool force = false)
     {
@@ -87,6 +108,7 @@ internal sealed class RegistryReporter
                     // Stamped with the state's time, so the shard drops any older report that reaches it after this removal.
                     await Shard.RemoveAsync(_transactionId, now);
                     _registered = false;
+                    _uncertain = false;
                     _last = null;
                 }
 
@@ -105,6 +127,7 @@ internal sealed class RegistryReporter
 
             await Shard.UpsertAsync(entry);
             _registered = true;
+            _uncertain = false;
             _last = entry;
             _lastAt = now;
             Behind = false;
@@ -114,6 +137,7 @@ internal sealed class RegistryReporter
             // The next report retries; the transaction's own state is already durable.
             _last = null;
             _registered = true;
+            _uncertain = true;
             Behind = true;
             Log.RegistryReportFailed(_logger, ex, _transactionId);
         }

@@ -20,8 +20,9 @@ namespace OrleansRecovery.Grains;
 /// Governs one transaction: loads its records, asks <see cref="RecoveryStateMachine"/> what to do, stores what it decided, and
 /// only then answers. Receives messages through <see cref="ITransactionGrain"/> calls and through an implicit subscription to
 /// <see cref="TransactionStreams.InboundNamespace"/>; replays parked messages on a grain timer. While it is not healthy
-/// (recovering, faulted, or with parked messages) it holds a watchdog reminder, so that a replay interrupted by a crash resumes
-/// on its own and a stuck recovery is flagged and announced again, and it keeps its entry in the recovery registry current.
+/// (recovering, faulted, or with parked messages) it is listed in the recovery registry — listed before the write that makes it
+/// unhealthy, so no crash leaves an unhealthy transaction unlisted — and the registry's reconciliation pass wakes it when it has
+/// work of its own (a replay cut off by a crash, a fault retry, a stuck recovery to announce again): no reminder per transaction.
 /// </summary>
 /// <remarks>
 /// The grain is reentrant so that concurrent submissions can wait together, but every decision runs through one
@@ -30,7 +31,7 @@ namespace OrleansRecovery.Grains;
 /// </remarks>
 [Reentrant]
 [ImplicitStreamSubscription(TransactionStreams.InboundNamespace)]
-public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<object>
+public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWakeGrain, IStreamSubscriptionObserver, IAsyncObserver<object>
 {
     private readonly RecoveryStateMachine _machine;
     private readonly ITransactionLogic _logic;
@@ -46,7 +47,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     private ReplayScheduler? _replay;
     private FaultRetryScheduler? _faultRetry;
     private RegistryUpdates? _registry;
-    private Watchdog? _watchdog;
+    private StuckAnnouncer? _stuck;
 
     /// <summary>Creates the grain; the logic, options and metrics come from the silo's services.</summary>
     public TransactionGrain(ITransactionLogic logic, IOptions<TransactionRecoveryOptions> options, RecoveryMetrics metrics,
@@ -79,7 +80,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         _faultRetry = new FaultRetryScheduler(this, RetryFaultAutomaticallyAsync, _options);
         _registry = new RegistryUpdates(this, new RegistryReporter(GrainFactory, TransactionId, _options, _logger), () => _state, _time,
             _options.RegistryReportInterval);
-        _watchdog = new Watchdog(this, _options.WatchdogPeriod, _logger, TransactionId);
+        _stuck = new StuckAnnouncer(this, AnnounceIfStuckAsync, _options, _time);
         _keyProblem = TransactionIds.Problem(TransactionId);
         if (_keyProblem is not null)
         {
@@ -91,15 +92,14 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         // P1: the mode is read from storage before any message is classified; P5: an interrupted replay resumes now.
         var state = await LoadAsync(cancellationToken);
 
-        // An unhealthy transaction registered its watchdog when it became unhealthy.
-        _watchdog.IsSet = state.NeedsWatchdog;
+        _stuck.Follow(state);
         if (state.ReplayDue)
         {
             _replay.Start();
         }
 
         _faultRetry.Schedule(state);
-        if (state.NeedsWatchdog)
+        if (state.IsListed)
         {
             var now = _time.GetUtcNow();
             _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
@@ -211,41 +211,26 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
     }
 
     /// <inheritdoc />
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task WakeAsync() => _work.RunExclusiveAsync(async () =>
     {
-        if (reminderName != Watchdog.ReminderName)
+        var state = await CurrentAsync(CancellationToken.None);
+        var now = _time.GetUtcNow();
+        if (state.ReplayDue)
         {
-            return;
+            _replay!.Start();
         }
 
-        await _work.RunExclusiveAsync(async () =>
+        if (state.Mode == TransactionMode.Faulted && !_faultRetry!.Pending)
         {
-            var state = await CurrentAsync(CancellationToken.None);
-            var now = _time.GetUtcNow();
-            _watchdog!.IsSet = true;
-            if (state.ReplayDue)
-            {
-                _replay!.Start();
-            }
+            _faultRetry.Schedule(state);
+        }
 
-            if (state.Mode == TransactionMode.Faulted && !_faultRetry!.Pending)
-            {
-                _faultRetry.Schedule(state);
-            }
-
-            if (state.IsStuck(now, _options.StuckAfter) && state.Recovery is { } recovery)
-            {
-                // Stuck: say so everywhere, and ask the recovery agents again (the first announcement may have been lost).
-                Log.RecoveryStuck(_logger, TransactionId, recovery.RecoveryId, recovery.Since, _options.StuckAfter);
-                await AnnounceAsync(recovery);
-            }
-
-            _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
-            await _registry!.ReportAsync(state, now);
-            await _watchdog.SetAsync(state.NeedsWatchdog);
-            return true;
-        });
-    }
+        _stuck!.Follow(state);
+        AnnounceIfStuck(state, now);
+        _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
+        await _registry!.ReportAsync(state, now, force: true);
+        return true;
+    });
 
     /// <summary>Decides a group of submissions that waited together, stores it with one group of writes, then answers each.</summary>
     private async Task FlushAsync(IReadOnlyList<Submission> group)
@@ -334,6 +319,9 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
 
         if (!transition.Writes.IsEmpty)
         {
+            // P12: a transaction about to become unhealthy is listed first; a crash before its own write leaves an extra entry,
+            // which the registry's reconciliation removes, never an unhealthy transaction nobody would wake.
+            await _registry!.ListAheadAsync(transition.State, _time.GetUtcNow());
             try
             {
                 await _store!.WriteAsync(transition.State, transition.Writes, cancellationToken);
@@ -354,7 +342,10 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         {
             _metrics.RecoveryStarted();
             Log.RecoveryStarted(_logger, TransactionId, started.RecoveryId, started.Reason);
-            await AnnounceAsync(started);
+
+            // Not awaited: the recovery is durable and answered now; the queue write must not hold the caller (or a campaign)
+            // back. An announcement lost to a crash is sent again once the recovery is stuck.
+            _ = AnnounceAsync(started);
         }
 
         if (before is { Mode: TransactionMode.Recovering, Recovery: { } ended } && _state.Mode == TransactionMode.Normal)
@@ -384,12 +375,12 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             _faultRetry!.Schedule(_state);
         }
 
-        // A healthy transaction that was healthy before (the common case) has nothing to tell the watchdog, gauges or registry.
-        if (_state.NeedsWatchdog || before is null || before.NeedsWatchdog)
+        // A healthy transaction that was healthy before (the common case) has nothing to tell the gauges or registry.
+        if (_state.IsListed || before is null || before.IsListed)
         {
             var now = _time.GetUtcNow();
+            _stuck!.Follow(_state);
             _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
-            await _watchdog!.SetAsync(_state.NeedsWatchdog);
             await _registry!.ReportAsync(_state, now);
         }
     }
@@ -456,6 +447,23 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
         catch (Exception ex)
         {
             Log.ClearFailed(_logger, ex, TransactionId);
+        }
+    }
+
+    /// <summary>The <see cref="StuckAnnouncer"/>'s check, run in turn with the transaction's other work.</summary>
+    private Task<bool> AnnounceIfStuckAsync(CancellationToken cancellationToken) => _work.RunExclusiveAsync(async () =>
+    {
+        AnnounceIfStuck(await CurrentAsync(cancellationToken), _time.GetUtcNow());
+        return true;
+    });
+
+    private void AnnounceIfStuck(TransactionState state, DateTimeOffset now)
+    {
+        if (state.IsStuck(now, _options.StuckAfter) && state.Recovery is { } recovery)
+        {
+            // Stuck: say so, and ask the recovery agents again (the first announcement may have been lost).
+            Log.RecoveryStuck(_logger, TransactionId, recovery.RecoveryId, recovery.Since, _options.StuckAfter);
+            _ = AnnounceAsync(recovery);
         }
     }
 

@@ -79,16 +79,8 @@ public sealed class TransactionRecoveryOptions
     public int RejectionHistory { get; set; } = 50;
 
     /// <summary>
-    /// Period of the watchdog reminder each transaction holds while it is not healthy (recovering, faulted, or with parked
-    /// messages). It re-activates a transaction whose replay was interrupted by a crash (P5), so it resumes without waiting for
-    /// a new message, and checks for stuck recoveries. Default 1 minute (Orleans' minimum reminder period unless lowered).
-    /// Zero disables it (then a crashed replay resumes on the next message or call, and stuck recoveries are only seen in listings).
-    /// </summary>
-    public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
     /// A recovery not completed within this time is stuck: flagged in status, registry, metrics and logs, and its
-    /// <see cref="RecoveryRequested"/> event is published again (at each watchdog tick). Default 10 minutes.
+    /// <see cref="RecoveryRequested"/> event is published again (then every RegistryReconcileInterval while it stays stuck). Default 10 minutes.
     /// </summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -158,8 +150,9 @@ public sealed class TransactionRecoveryOptions
 
     /// <summary>
     /// How often each registry shard reconciles entries that no report refreshed for a while with the transactions' stored
-    /// records (removing entries of healthy transactions, fixing modes, waking a transaction whose replay was cut off), so the
-    /// registry converges after a crash without traffic. Default 30 s. See README "recovery registry" for the bound.
+    /// records (removing entries of healthy transactions, fixing modes, waking a transaction whose replay was cut off, whose
+    /// held message is due an automatic retry or whose recovery is stuck), so the registry converges after a crash without traffic;
+    /// this replaces a reminder per unhealthy transaction. Default 30 s. See README "recovery registry" for the bound.
     /// </summary>
     public TimeSpan RegistryReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

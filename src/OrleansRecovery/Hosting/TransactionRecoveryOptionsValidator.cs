@@ -47,11 +47,6 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
                 $"in a segment: raise SegmentMaxBytes ({options.SegmentMaxBytes}) above MaxPayloadBytes + 1024.");
         }
 
-        if (options.WatchdogPeriod < TimeSpan.Zero)
-        {
-            failures.Add($"{TransactionRecoveryOptions.SectionName}:WatchdogPeriod is {options.WatchdogPeriod}; it must be zero (off) or positive.");
-        }
-
         if (options.StuckAfter <= TimeSpan.Zero)
         {
             failures.Add($"{TransactionRecoveryOptions.SectionName}:StuckAfter is {options.StuckAfter}; it must be positive.");

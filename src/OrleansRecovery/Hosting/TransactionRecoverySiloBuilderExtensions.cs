@@ -39,6 +39,7 @@ public static class TransactionRecoverySiloBuilderExtensions
         services.TryAddSingleton<CampaignMetrics>();
         services.TryAddSingleton<OrleansRecovery.Scopes.RecoveryScopeDirectory>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, OrleansRecovery.Registry.RegistryWakeUp>());
         return services;
     }
 }

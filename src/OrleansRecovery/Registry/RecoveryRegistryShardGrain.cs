@@ -43,6 +43,9 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     /// <summary>Most removals remembered against late reports.</summary>
     internal const int TombstoneCapacity = 10_000;
 
+    /// <summary>Delay of the first reconciliation pass after the shard activates (at most one interval).</summary>
+    internal static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(2);
+
     private const string ReconcileReminder = "orleansrecovery-registry-reconcile";
 
     private readonly TransactionRecoveryOptions _options;
@@ -92,16 +95,11 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
 
         Log.RegistryShardLoaded(_logger, Shard, _pages.Count, _pages.PageCount, Stopwatch.GetElapsedTime(started));
 
-        // Entries just loaded count as seen now: their transactions' watchdogs report within a period after a restart, so the
-        // reconciliation reads only those that stay silent.
-        var now = _time.GetUtcNow();
-        foreach (var entry in _pages.Entries)
-        {
-            _checkedAt[entry.TransactionId] = now;
-        }
-
+        // Entries just loaded are due at once (oldest report first): after a restart nothing else wakes their transactions, so
+        // the first pass runs shortly after activation rather than one interval later.
+        var first = _options.RegistryReconcileInterval < FirstPassDelay ? _options.RegistryReconcileInterval : FirstPassDelay;
         this.RegisterGrainTimer(static (grain, _) => grain.ReconcileAsync(), this,
-            new GrainTimerCreationOptions(_options.RegistryReconcileInterval, _options.RegistryReconcileInterval)
+            new GrainTimerCreationOptions(first, _options.RegistryReconcileInterval)
             {
                 Interleave = true,
                 KeepAlive = true,
@@ -477,7 +475,8 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     /// state shows a replay due (Normal with parked messages) is woken so it resumes. Convergence bound: an entry that storage
     /// contradicts and that no report refreshes is corrected within <c>I + (⌈S / 256⌉ + 1) × I</c> of the shard being active,
     /// where S is the number of the shard's entries not refreshed within I (at most 3 × I, 90 s by default, while S ≤ 256);
-    /// after a restart the shard's reminder activates it within one reminder period (max(I, the silo's minimum reminder period)).
+    /// after a restart every silo activates every shard once it is active (<see cref="RegistryWakeUp"/>, the shard's reminder is the
+    /// safety net), and the first pass runs <see cref="FirstPassDelay"/> after activation with every loaded entry due.
     /// </summary>
     private async Task ReconcileAsync()
     {
@@ -532,10 +531,8 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         try
         {
             var readAt = _time.GetUtcNow();
-            var transaction = GrainFactory.GetGrain<ITransactionGrain>(id);
-
             // Reading the records through the storage provider does not activate the transaction (no traffic to it).
-            var store = new Storage.TransactionStore(Storage, transaction.GetGrainId());
+            var store = new Storage.TransactionStore(Storage, GrainFactory.GetGrain<ITransactionGrain>(id).GetGrainId());
             var state = await store.LoadAsync(_options.ToLimits(), static () => null, CancellationToken.None);
             _checkedAt[id] = _time.GetUtcNow();
             if (!ReferenceEquals(_pages.Get(id), listed))
@@ -568,10 +565,11 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
                 _pages.Replace(expected);
             }
 
-            if (state.ReplayDue)
+            if (HasOwnWork(state, readAt))
             {
-                // Activating the transaction resumes its replay; its reports then keep the entry current.
-                await transaction.GetStatusAsync();
+                // The transaction resumes its replay, schedules its fault retry or announces its stuck recovery again; its
+                // reports then keep the entry current.
+                await GrainFactory.GetGrain<ITransactionWakeGrain>(id).WakeAsync();
                 outcome = ReconcileOutcome.Woken;
             }
 
@@ -584,6 +582,15 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
             return ReconcileOutcome.Failed;
         }
     }
+
+    /// <summary>
+    /// Work a listed transaction does without any message reaching it: a replay cut off by a crash, an automatic retry of its held
+    /// message, or announcing its stuck recovery again. No reminder per transaction does this; the reconciliation pass does.
+    /// </summary>
+    private bool HasOwnWork(OrleansRecovery.StateMachine.TransactionState state, DateTimeOffset now) =>
+        state.ReplayDue
+        || state is { Mode: TransactionMode.Faulted, Fault: { } fault } && fault.Attempts < _options.PoisonMaxAttempts
+        || state.IsStuck(now, _options.StuckAfter);
 
     private async Task EnsureReminderAsync()
     {

@@ -67,8 +67,8 @@ public sealed record TransactionState
     public bool IsStuck(DateTimeOffset now, TimeSpan stuckAfter) =>
         Mode == TransactionMode.Recovering && Recovery is { } recovery && now - recovery.Since >= stuckAfter;
 
-    /// <summary>True when the transaction needs watching: recovering, faulted, or with parked messages.</summary>
-    public bool NeedsWatchdog => Mode != TransactionMode.Normal || !Pending.IsEmpty;
+    /// <summary>True when the transaction belongs in the recovery registry: recovering, faulted, or with parked messages.</summary>
+    public bool IsListed => Mode != TransactionMode.Normal || !Pending.IsEmpty;
 
     /// <summary>The state of a transaction never written before.</summary>
     public static TransactionState New(object? data, RecoveryLimits limits) =>

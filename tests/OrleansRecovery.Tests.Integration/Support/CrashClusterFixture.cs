@@ -20,7 +20,7 @@ public sealed class CrashClusterFixture : LedgerClusterFixture
         options.ConfigureRecovery = o =>
         {
             o.ReplayBatchSize = ReplayBatchSize;
-            o.WatchdogPeriod = TimeSpan.FromSeconds(5);
+            o.RegistryReconcileInterval = TimeSpan.FromSeconds(5);
         };
         options.WrapStorage = (_, inner) => new InterceptingGrainStorage(inner,
             InterceptingGrainStorage.Delay(name => name == StateNames.Header ? HeaderWriteDelay : TimeSpan.Zero));

@@ -13,7 +13,7 @@ public sealed class OutageClusterFixture : LedgerClusterFixture
         options.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
         options.ConfigureRecovery = o =>
         {
-            o.WatchdogPeriod = TimeSpan.FromSeconds(1);
+            o.RegistryReconcileInterval = TimeSpan.FromSeconds(1);
             o.RegistryReportInterval = TimeSpan.Zero;
             o.ScopeRefreshInterval = TimeSpan.FromMilliseconds(200);
             o.ScopeLease = TimeSpan.FromSeconds(1);

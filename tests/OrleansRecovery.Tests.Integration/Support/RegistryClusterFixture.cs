@@ -16,7 +16,7 @@ public sealed class RegistryClusterFixture : LedgerClusterFixture
         options.ConfigureRecovery = o =>
         {
             o.StuckAfter = StuckAfter;
-            o.WatchdogPeriod = TimeSpan.FromSeconds(1);
+            o.RegistryReconcileInterval = TimeSpan.FromSeconds(1);
             o.RegistryReportInterval = TimeSpan.Zero;
             o.RegistryShards = 4;
         };

@@ -27,6 +27,9 @@ internal sealed class RegistryUpdates
         _interval = interval;
     }
 
+    /// <summary>See <see cref="RegistryReporter.ListAheadAsync"/>: throws when the registry could not list the transaction.</summary>
+    public Task ListAheadAsync(TransactionState next, DateTimeOffset now) => _reporter.ListAheadAsync(next, now);
+
     /// <summary>Reports <paramref name="state"/>; <paramref name="force"/> reports an unhealthy state regardless of the rate limit.</summary>
     public async Task ReportAsync(TransactionState state, DateTimeOffset now, bool force = false)
     {
