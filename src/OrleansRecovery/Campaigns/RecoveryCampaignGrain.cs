@@ -9,30 +9,31 @@ using OrleansRecovery.Hosting;
 namespace OrleansRecovery.Campaigns;
 
 /// <summary>
-/// A recovery campaign over an explicit set of transactions. Members are stored in fixed-size pages; a started campaign works in
-/// steps of <see cref="TransactionRecoveryOptions.CampaignStepSize"/> members on a grain timer, writing its cursor after each step,
-/// and holds a reminder until it is done, so a crash resumes it at the stored cursor. Repeating a step after a crash puts nobody in
-/// twice: each member remembers the campaigns it joined.
+/// A recovery campaign over an explicit set of transactions. Members are stored in fixed-size pages; a started campaign calls
+/// them through a sliding <see cref="CampaignWindow"/> of <see cref="TransactionRecoveryOptions.CampaignConcurrency"/> calls at
+/// once, driven by a grain timer that stores the window's cursor as it moves, and holds a reminder until it is done, so a crash
+/// resumes it at the stored cursor. Calling a member again after a crash puts nobody in twice: each member remembers the campaigns
+/// it joined, and a completion message is answered Duplicate the second time.
 /// </summary>
 internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRemindable
 {
     private const string Reminder = "orleansrecovery-campaign";
     private static readonly TimeSpan MemberRetryWindow = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly TransactionRecoveryOptions _options;
     private readonly CampaignMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CampaignRate _rate = new();
-    private readonly Dictionary<string, DateTimeOffset> _failingSince = new(StringComparer.Ordinal);
-    private int _retries;
     private readonly Dictionary<long, string?> _pageETags = [];
     private GrainState<CampaignRecord> _record = new(new CampaignRecord());
     private List<string>? _members;
     private HashSet<string>? _known;
     private IGrainStorage? _storage;
     private IGrainTimer? _worker;
+    private CampaignWindow? _window;
+    private Phase _windowPhase;
 
     public RecoveryCampaignGrain(IOptions<TransactionRecoveryOptions> options, CampaignMetrics metrics, TimeProvider time,
         ILogger<RecoveryCampaignGrain> logger)
@@ -213,7 +214,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         }
 
         StartWorker();
-        _worker!.Change(TimeSpan.Zero, StepInterval); // the worker may be pacing itself at one check a second
+        _worker!.Change(TimeSpan.Zero, TickInterval); // the worker may be pacing itself at one check a second
         return await GetProgressAsync();
     }
 
@@ -294,25 +295,25 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             || (Header.CompletionType is not null && Header.Completed < Header.Entered));
 
     private void StartWorker() =>
-        _worker ??= this.RegisterGrainTimer(static (grain, _) => grain.StepAsync(), this,
-            new GrainTimerCreationOptions(TimeSpan.Zero, StepInterval) { KeepAlive = true });
+        _worker ??= this.RegisterGrainTimer(static (grain, _) => grain.TickAsync(), this,
+            new GrainTimerCreationOptions(TimeSpan.Zero, TickInterval) { KeepAlive = true });
 
     /// <summary>
-    /// One step: the next members entered (or completed), then the cursor written; once every member is entered (and completed,
-    /// if asked), a check each second whether every member is back to Normal, which ends the campaign. Only this timer writes the
-    /// campaign's header after it started, so progress reads interleave with steps and never wait for one.
+    /// One tick of the worker: start the members the window has room for (their calls run on, and report back into the window),
+    /// then store how far the cursor moved. Once every member is entered (and completed, if asked), a check each second whether
+    /// every member is back to Normal ends the campaign. Only this timer writes the header after the campaign started, and a tick
+    /// awaits nothing but that write, so progress reads and the operator's calls never wait long behind it.
     /// </summary>
-    private async Task StepAsync()
+    private async Task TickAsync()
     {
         try
         {
-            if (Header.Entered < Header.Members)
+            var phase = Header.Entered < Header.Members ? Phase.Enter
+                : Header.CompletionType is not null && Header.Completed < Header.Entered ? Phase.Complete
+                : (Phase?)null;
+            if (phase is { } working)
             {
-                await EnterStepAsync();
-            }
-            else if (Header.CompletionType is not null && Header.Completed < Header.Entered)
-            {
-                await CompleteStepAsync();
+                await WorkAsync(working);
             }
             else if (Header.State == CampaignState.Entered
                 && (await CampaignMembersSource.CountAsync(GrainFactory, CampaignId)).Listed == 0)
@@ -332,123 +333,114 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         }
         catch (Exception ex)
         {
-            // The cursor was not advanced: the next tick repeats the step (members are not put in twice).
+            // Only the header write can fail here: the cursor stays where storage has it, and the next tick writes it again.
             Log.CampaignStepFailed(_logger, CampaignId, $"{ex.GetType().Name}: {ex.Message}");
-            PaceAfter(retrying: true);
+            _worker?.Change(TimeSpan.FromSeconds(1), TickInterval);
         }
     }
 
-    private async Task EnterStepAsync()
+    private async Task WorkAsync(Phase phase)
     {
         var members = await MembersAsync();
-        var step = members.Skip((int)Header.Entered).Take(_options.CampaignStepSize).ToList();
-        var reason = Header.Reason;
-        var outcomes = await Task.WhenAll(step.Select(async id =>
+        var cursor = phase == Phase.Enter ? Header.Entered : Header.Completed;
+        if (_window is null || _windowPhase != phase)
         {
-            try
-            {
-                await GrainFactory.GetGrain<ITransactionGrain>(id).BeginCampaignRecoveryAsync(CampaignId, reason);
-                return (id, MemberOutcome.Done, (string?)null);
-            }
-            catch (InvalidOperationException ex)
-            {
-                return (id, MemberOutcome.Faulted, ex.Message);
-            }
-            catch (Exception ex)
-            {
-                return (id, MemberOutcome.Retry, $"{ex.GetType().Name}: {ex.Message}");
-            }
-        }));
-
-        var header = Copy(Header);
-        var done = Advance(outcomes, header);
-        header.Entered += done;
-        if (header.Entered >= header.Members)
-        {
-            header.State = CampaignState.Entered;
+            _window = new CampaignWindow(cursor, phase == Phase.Enter ? Header.Members : Header.Entered, _options.CampaignConcurrency);
+            _windowPhase = phase;
         }
 
-        await WriteHeaderAsync(header);
-        _metrics.Entered(done);
-        if (header.State == CampaignState.Entered)
+        var window = _window;
+        var now = _time.GetUtcNow();
+        foreach (var index in window.Start(now))
         {
-            Log.CampaignEntered(_logger, CampaignId, header.Members, header.Faulted, header.Failed);
+            _ = CallMemberAsync(window, phase, index, members[(int)index]);
         }
 
-        PaceAfter(done < step.Count);
-    }
-
-    private async Task CompleteStepAsync()
-    {
-        var members = await MembersAsync();
-        var from = (int)Header.Completed;
-        var step = members.Skip(from).Take((int)Math.Min(_options.CampaignStepSize, Header.Entered - from)).ToList();
-        var type = Header.CompletionType!;
-        var payload = Header.CompletionPayload ?? string.Empty;
-
-        // A member answers Processed, Duplicate (completed before) or Rejected (e.g. no longer recovering): each is final. A call
-        // that fails (a silo down, a timeout) is retried like an entry, without holding back the members before it.
-        var outcomes = await Task.WhenAll(step.Select(async id =>
+        var (passed, faulted, failed) = window.Advance();
+        if (passed == 0)
         {
-            try
-            {
-                await GrainFactory.GetGrain<ITransactionGrain>(id)
-                    .SubmitAsync(TransactionMessage.Recovery(CompletionMessageId, type, payload) with { TransactionId = id });
-                return (id, MemberOutcome.Done, (string?)null);
-            }
-            catch (Exception ex)
-            {
-                return (id, MemberOutcome.Retry, $"{ex.GetType().Name}: {ex.Message}");
-            }
-        }));
+            return;
+        }
 
         var header = Copy(Header);
-        var done = Advance(outcomes, header);
-        header.Completed += done;
-        await WriteHeaderAsync(header);
-        PaceAfter(done < step.Count);
+        header.Faulted += faulted;
+        header.Failed += failed;
+        if (phase == Phase.Enter)
+        {
+            header.Entered = window.Cursor;
+            if (header.Entered >= header.Members)
+            {
+                header.State = CampaignState.Entered;
+            }
+        }
+        else
+        {
+            header.Completed = window.Cursor;
+        }
+
+        try
+        {
+            await WriteHeaderAsync(header);
+        }
+        catch
+        {
+            // The window is ahead of storage now; start the phase again from the stored cursor (members repeat harmlessly).
+            _window = null;
+            throw;
+        }
+
+        if (window.Finished)
+        {
+            _window = null;
+        }
+
+        if (phase == Phase.Enter)
+        {
+            _metrics.Entered((int)passed);
+            if (header.State == CampaignState.Entered)
+            {
+                Log.CampaignEntered(_logger, CampaignId, header.Members, header.Faulted, header.Failed);
+            }
+        }
     }
 
     /// <summary>
-    /// How far the cursor moves over a step's outcomes: up to the first member that must be retried. A member whose calls keep
-    /// failing is retried, with growing pauses, for <see cref="MemberRetryWindow"/> (longer than a silo takes to be declared dead and
-    /// its transactions to move); only then is it counted as failed and logged with its id, so that a campaign never stalls.
+    /// Calls one member and reports the outcome into <paramref name="window"/>. A member answers its completion with Processed,
+    /// Duplicate (completed before) or Rejected (e.g. no longer recovering): each is final. A call that fails (a silo down, a
+    /// timeout) is retried with growing pauses for <see cref="MemberRetryWindow"/> (longer than a silo takes to be declared dead
+    /// and its transactions to move); only then is the member counted as failed and logged with its id, so a campaign never stalls.
     /// </summary>
-    private int Advance(IEnumerable<(string Id, MemberOutcome Outcome, string? Error)> outcomes, CampaignRecord header)
+    private async Task CallMemberAsync(CampaignWindow window, Phase phase, long index, string id)
     {
-        var now = _time.GetUtcNow();
-        var done = 0;
-        foreach (var (id, outcome, error) in outcomes)
+        try
         {
-            if (outcome == MemberOutcome.Retry)
+            var member = GrainFactory.GetGrain<ITransactionGrain>(id);
+            if (phase == Phase.Enter)
             {
-                var since = _failingSince.TryGetValue(id, out var first) ? first : _failingSince[id] = now;
-                if (now - since < MemberRetryWindow)
-                {
-                    break;
-                }
-
-                Log.CampaignMemberFailed(_logger, CampaignId, id, now - since, error!);
-                header.Failed++;
+                await member.BeginCampaignRecoveryAsync(CampaignId, Header.Reason);
             }
-            else if (outcome == MemberOutcome.Faulted)
+            else
             {
-                header.Faulted++;
+                await member.SubmitAsync(
+                    TransactionMessage.Recovery(CompletionMessageId, Header.CompletionType!, Header.CompletionPayload ?? string.Empty) with { TransactionId = id });
             }
 
-            _failingSince.Remove(id);
-            done++;
+            window.Finish(index, MemberOutcome.Done);
         }
-
-        _retries = done == 0 ? _retries + 1 : 0;
-        return done;
-    }
-
-    /// <summary>Next step at once, or after a pause that doubles while no member of the step gets through (at most 30 s).</summary>
-    private void PaceAfter(bool retrying)
-    {
-        var pause = retrying ? Backoff.Delay(TimeSpan.FromSeconds(1), Math.Max(1, _retries), TimeSpan.FromSeconds(30)) : TimeSpan.Zero;
-        _worker?.Change(pause, StepInterval);
+        catch (InvalidOperationException) when (phase == Phase.Enter)
+        {
+            window.Finish(index, MemberOutcome.Faulted);
+        }
+        catch (Exception ex)
+        {
+            var now = _time.GetUtcNow();
+            var due = now + Backoff.Delay(TimeSpan.FromSeconds(1), window.Attempts(index) + 1, TimeSpan.FromSeconds(30));
+            var (failingFor, givenUp) = window.Fail(index, now, due, MemberRetryWindow);
+            if (givenUp)
+            {
+                Log.CampaignMemberFailed(_logger, CampaignId, id, failingFor, $"{ex.GetType().Name}: {ex.Message}");
+            }
+        }
     }
 
     private async Task FinishAsync(DateTimeOffset now)
@@ -541,10 +533,9 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
 
     private static string MessageValidatorText(string? text) => OrleansRecovery.StateMachine.MessageValidator.Truncate(text);
 
-    private enum MemberOutcome
+    private enum Phase
     {
-        Done,
-        Faulted,
-        Retry,
+        Enter,
+        Complete,
     }
 }

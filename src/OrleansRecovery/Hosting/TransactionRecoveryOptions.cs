@@ -127,10 +127,11 @@ public sealed class TransactionRecoveryOptions
     public TimeSpan ScopeLease { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Members a campaign puts into recovery (or completes) concurrently, as one step between two writes of its cursor. Default 256.
-    /// A campaign resumed after a crash repeats at most one step, and the members of that step are not put in twice.
+    /// Members a campaign puts into recovery (or completes) at once: a sliding window, each finished call making room for the
+    /// next. Default 256. A campaign resumed after a crash repeats at most the members between its stored cursor and the window's
+    /// front (at most 16 times this), and none of them is put in twice.
     /// </summary>
-    public int CampaignStepSize { get; set; } = 256;
+    public int CampaignConcurrency { get; set; } = 256;
 
     /// <summary>The limits the state machine enforces.</summary>
     public RecoveryLimits ToLimits() => new()

@@ -80,7 +80,7 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
                 $"10 ms, and ScopeLease ({options.ScopeLease}) at least twice ScopeRefreshInterval.");
         }
 
-        Range(nameof(options.CampaignStepSize), options.CampaignStepSize, 1, 5_000);
+        Range(nameof(options.CampaignConcurrency), options.CampaignConcurrency, 1, 5_000);
 
         if (options.RegistryReconcileInterval < TimeSpan.FromMilliseconds(100) || options.RegistryReconcileInterval > TimeSpan.FromHours(1))
         {

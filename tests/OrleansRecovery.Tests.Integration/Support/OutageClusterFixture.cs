@@ -17,7 +17,7 @@ public sealed class OutageClusterFixture : LedgerClusterFixture
             o.RegistryReportInterval = TimeSpan.Zero;
             o.ScopeRefreshInterval = TimeSpan.FromMilliseconds(200);
             o.ScopeLease = TimeSpan.FromSeconds(1);
-            o.CampaignStepSize = 50;
+            o.CampaignConcurrency = 50;
         };
     }
 }

@@ -1,0 +1,95 @@
+using OrleansRecovery.Campaigns;
+
+namespace OrleansRecovery.Tests.Unit;
+
+/// <summary>
+/// The campaign's sliding window: a finished call makes room for the next at once, the stored cursor only passes members that
+/// finished in a row, each member is counted once, a failing member is retried until it is given up, and the front never runs
+/// more than 16 widths past the cursor (what a crash can repeat).
+/// </summary>
+public sealed class CampaignWindowTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 3, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void AFinishedCall_MakesRoomForTheNextMember_WithoutWaitingForTheSlowestOfAStep()
+    {
+        var window = new CampaignWindow(cursor: 0, end: 10, width: 3);
+        Assert.Equal([0L, 1L, 2L], window.Start(T0));
+        Assert.Empty(window.Start(T0));
+
+        window.Finish(1, MemberOutcome.Done);
+        Assert.Equal([3L], window.Start(T0));
+        Assert.Equal((0L, 0, 0), window.Advance()); // member 0 is still under way: the cursor cannot pass it
+        Assert.Equal(0, window.Cursor);
+
+        window.Finish(0, MemberOutcome.Faulted);
+        Assert.Equal((2L, 1, 0), window.Advance());
+        Assert.Equal(2, window.Cursor);
+        Assert.Equal(2, window.InFlight);
+    }
+
+    [Fact]
+    public void ResumedAtAStoredCursor_StartsThereAndEndsAtTheEnd()
+    {
+        var window = new CampaignWindow(cursor: 7, end: 9, width: 5);
+        Assert.Equal([7L, 8L], window.Start(T0));
+        window.Finish(8, MemberOutcome.Done);
+        window.Finish(7, MemberOutcome.Done);
+        Assert.Equal((2L, 0, 0), window.Advance());
+        Assert.True(window.Finished);
+        Assert.Empty(window.Start(T0));
+    }
+
+    [Fact]
+    public void AFailingMember_IsRetriedWhenDue_ThenGivenUpAfterTheRetryWindow_AndCountedOnce()
+    {
+        var giveUp = TimeSpan.FromMinutes(5);
+        var window = new CampaignWindow(cursor: 0, end: 2, width: 2);
+        Assert.Equal([0L, 1L], window.Start(T0));
+        window.Finish(1, MemberOutcome.Done);
+
+        Assert.Equal((TimeSpan.Zero, false), window.Fail(0, T0, T0.AddSeconds(1), giveUp));
+        Assert.Equal(1, window.Attempts(0));
+        Assert.Empty(window.Start(T0.AddMilliseconds(500))); // not due yet
+        Assert.Equal((0L, 0, 0), window.Advance());
+
+        Assert.Equal([0L], window.Start(T0.AddSeconds(1)));
+        var (failingFor, givenUp) = window.Fail(0, T0.AddMinutes(5), T0.AddMinutes(6), giveUp);
+        Assert.True(givenUp);
+        Assert.Equal(giveUp, failingFor);
+        Assert.Equal((2L, 0, 1), window.Advance());
+        Assert.True(window.Finished);
+        Assert.Empty(window.Start(T0.AddMinutes(7)));
+    }
+
+    [Fact]
+    public void AMemberWaitingForItsRetry_HoldsTheFrontAtMost16WidthsPastTheCursor()
+    {
+        var window = new CampaignWindow(cursor: 0, end: 1_000, width: 2);
+        var started = window.Start(T0);
+        window.Fail(started[0], T0, T0.AddHours(1), TimeSpan.FromHours(2));
+        window.Finish(started[1], MemberOutcome.Done);
+        for (var i = 0; i < 100; i++)
+        {
+            foreach (var index in window.Start(T0))
+            {
+                window.Finish(index, MemberOutcome.Done);
+            }
+        }
+
+        Assert.Equal(32, window.Front); // 16 × width past the cursor, which member 0 holds at 0
+        Assert.Equal(0, window.Cursor);
+        Assert.Equal((0L, 0, 0), window.Advance());
+    }
+
+    [Fact]
+    public void ReportingAMemberThatIsNotInFlight_IsRefused()
+    {
+        var window = new CampaignWindow(cursor: 0, end: 5, width: 1);
+        window.Start(T0);
+        window.Finish(0, MemberOutcome.Done);
+        Assert.Throws<InvalidOperationException>(() => window.Finish(0, MemberOutcome.Done));
+        Assert.Throws<InvalidOperationException>(() => window.Fail(3, T0, T0, TimeSpan.Zero));
+    }
+}
