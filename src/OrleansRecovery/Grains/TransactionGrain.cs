@@ -103,7 +103,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
         {
             var now = _time.GetUtcNow();
             _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
-            await _registry.ReportAsync(state, now, force: true);
+            _registry.Report(state, force: true);
         }
     }
 
@@ -228,7 +228,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
         _stuck!.Follow(state);
         AnnounceIfStuck(state, now);
         _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
-        await _registry!.ReportAsync(state, now, force: true);
+        _registry!.Report(state, force: true);
         return true;
     });
 
@@ -381,7 +381,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
             var now = _time.GetUtcNow();
             _stuck!.Follow(_state);
             _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
-            await _registry!.ReportAsync(_state, now);
+            _registry!.Report(_state);
         }
     }
 

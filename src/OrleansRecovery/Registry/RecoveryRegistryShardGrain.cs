@@ -32,7 +32,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     internal const int LoadBatch = 32;
 
     /// <summary>Page writes in flight at once in one flush.</summary>
-    internal const int WriteConcurrency = 8;
+    internal const int WriteConcurrency = 32;
 
     /// <summary>Most transactions one reconciliation pass reads from storage.</summary>
     internal const int ReconcileBudget = 256;
