@@ -67,7 +67,14 @@ public sealed class BenchHost : IAsyncDisposable
                 };
                 c.ConfigureSilo = silo =>
                 {
-                    silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+                    silo.Services.AddLogging(l =>
+                    {
+                        l.SetMinimumLevel(LogLevel.Warning);
+                        if (options.LogWarnings)
+                        {
+                            l.AddSimpleConsole(o => o.SingleLine = true);
+                        }
+                    });
                     if (options.DedupWindow is { } window)
                     {
                         silo.Services.PostConfigure<TransactionRecoveryOptions>(o => o.DedupWindow = window);

@@ -104,6 +104,9 @@ public sealed class BenchOptions
     /// <summary>The engine's <c>RegistryShards</c>, when not its default (diagnosis: is the registry the bound?).</summary>
     public int? RegistryShards { get; private set; }
 
+    /// <summary>Write the silo's warnings and errors to the console (diagnosis).</summary>
+    public bool LogWarnings { get; private set; }
+
     /// <summary>Turn the engine's recovery announcements off (diagnosis: what the stream event costs).</summary>
     public bool NoAnnounce { get; private set; }
 
@@ -225,6 +228,9 @@ public sealed class BenchOptions
                 case "--registry-shards":
                     o.RegistryShards = NextInt();
                     break;
+                case "--log-warnings":
+                    o.LogWarnings = true;
+                    break;
                 case "--no-announce":
                     o.NoAnnounce = true;
                     break;
@@ -274,6 +280,6 @@ public sealed class BenchOptions
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
-               [--registry-shards N] [--no-announce] (engine settings, for diagnosis only)
+               [--registry-shards N] [--no-announce] [--log-warnings] (engine settings, for diagnosis only)
         """;
 }

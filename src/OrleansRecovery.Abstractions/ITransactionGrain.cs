@@ -26,8 +26,9 @@ public interface ITransactionGrain : IGrainWithStringKey
     Task<RecoveryInfo> BeginRecoveryAsync(string reason);
 
     /// <summary>
-    /// Puts the transaction into recovery as a member of campaign <paramref name="campaignId"/>, durably, and announces it naming
-    /// the campaign. Idempotent per campaign: returns the current recovery while recovering; returns null, changing nothing, when
+    /// Puts the transaction into recovery as a member of campaign <paramref name="campaignId"/>, durably. It does not announce
+    /// the recovery itself: the caller (the campaign) announces the returned recovery, many members to one queue message, on the
+    /// campaign's stream (see <see cref="TransactionStreams.RecoveryRequestsNamespace"/>). Idempotent per campaign: returns the current recovery while recovering; returns null, changing nothing, when
     /// the transaction already went through a recovery of this campaign (a resumed campaign never puts anyone in twice).
     /// </summary>
     /// <exception cref="ArgumentException">The campaign id or reason is empty or too long.</exception>

@@ -9,8 +9,16 @@ public static class TransactionStreams
     /// <summary>Namespace of inbound streams: events are <see cref="TransactionMessage"/>, the stream key is the transaction id.</summary>
     public const string InboundNamespace = "transactions";
 
-    /// <summary>Namespace of outbound streams: events are <see cref="RecoveryRequested"/>, the stream key is the transaction id.</summary>
+    /// <summary>
+    /// Namespace of outbound streams: events are <see cref="RecoveryRequested"/>. A transaction that enters recovery by itself (a
+    /// call, a message of an open scope, a stuck recovery asked again) publishes on the stream keyed by its transaction id; a
+    /// campaign publishes its members' requests on the stream keyed by the campaign id, in batches (one queue message carries up
+    /// to <see cref="CampaignAnnouncementBatch"/> of them). Consumers read the transaction from <see cref="RecoveryRequested.TransactionId"/>.
+    /// </summary>
     public const string RecoveryRequestsNamespace = "transaction-recovery-requests";
+
+    /// <summary>Most <see cref="RecoveryRequested"/> events a campaign puts in one queue message (an Azure queue message holds 64 KiB).</summary>
+    public const int CampaignAnnouncementBatch = 64;
 
     /// <summary>The default prefix of the Azure queue names used by the stream provider.</summary>
     public const string DefaultQueuePrefix = "orleansrecovery";

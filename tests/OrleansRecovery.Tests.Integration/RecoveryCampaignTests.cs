@@ -98,4 +98,31 @@ public sealed class RecoveryCampaignTests(OutageClusterFixture fixture)
         var tooMany = Enumerable.Range(0, IRecoveryCampaignGrain.MaxMembersPerCall + 1).Select(i => $"x{i}").ToList();
         await Assert.ThrowsAsync<ArgumentException>(() => campaign.AddMembersAsync(tooMany));
     }
+
+    [Fact]
+    public async Task CampaignMembers_AreAnnouncedOnTheCampaignsStream_EachOnce_NotOnTheirOwn()
+    {
+        var campaignId = Ids.Transaction("announced");
+        var members = Enumerable.Range(0, 150).Select(i => $"{campaignId}-m{i:D3}").ToList();
+        var campaign = _client.GetGrain<IRecoveryCampaignGrain>(campaignId);
+        await campaign.CreateAsync("downstream ledger unreachable");
+        await campaign.AddMembersAsync(members);
+        await campaign.StartAsync();
+        await Eventually.WaitForAsync(campaign.GetProgressAsync, p => p.State == CampaignState.Entered, LedgerReads.Timeout,
+            "every member entered recovery");
+
+        // The cursor passes a member only once its request is published: by now every member's request is on the campaign's
+        // stream, many to a queue message, and arrives (once, in the absence of crashes) at its consumer.
+        var received = await Eventually.WaitForAsync(() => _client.GetGrain<IRecoveryRequestProbeGrain>(campaignId).GetReceivedAsync(),
+            r => r.Count >= members.Count, LedgerReads.Timeout, "the campaign's stream carries a request per member");
+        Assert.Equal(members.Order(StringComparer.Ordinal), received.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
+        Assert.All(received, r => Assert.Equal(campaignId, r.CampaignId));
+        var status = await _client.GetStatusAsync(members[7]);
+        Assert.Equal(status.Recovery!.RecoveryId, received.Single(r => r.TransactionId == members[7]).RecoveryId);
+        Assert.Empty(await _client.GetGrain<IRecoveryRequestProbeGrain>(members[7]).GetReceivedAsync());
+
+        await campaign.CompleteAllAsync(LedgerMessageTypes.Reconciled, "{}");
+        await Eventually.WaitForAsync(campaign.GetProgressAsync, p => p.State == CampaignState.Done, LedgerReads.Timeout,
+            "every member is back to Normal");
+    }
 }

@@ -93,3 +93,29 @@ public sealed class CampaignWindowTests
         Assert.Throws<InvalidOperationException>(() => window.Fail(3, T0, T0, TimeSpan.Zero));
     }
 }
+
+/// <summary>A campaign's recovery requests go out many to a queue message, within the count and size an Azure queue message holds.</summary>
+public sealed class CampaignAnnouncementBatchTests
+{
+    private static RecoveryRequested Request(int i, int reasonLength) =>
+        new($"tx-{i}", Guid.NewGuid().ToString("N"), new string('r', reasonLength), DateTimeOffset.UnixEpoch) { CampaignId = "c" };
+
+    [Fact]
+    public void SmallRequests_GoOutByTheBatchCount()
+    {
+        var requests = Enumerable.Range(0, 150).Select(i => Request(i, 40)).ToList();
+        var batches = CampaignAnnouncements.Batches(requests, r => r).ToList();
+        Assert.Equal([64, 64, 22], batches.Select(b => b.Count));
+        Assert.Equal(requests, batches.SelectMany(b => b));
+    }
+
+    [Fact]
+    public void LongReasons_KeepEachBatchUnderTheByteLimit_AndAnOversizedOneGoesAlone()
+    {
+        var requests = Enumerable.Range(0, 40).Select(i => Request(i, 1_024)).Append(Request(99, 30_000)).ToList();
+        var batches = CampaignAnnouncements.Batches(requests, r => r).ToList();
+        Assert.All(batches.Where(b => b.Count > 1), b => Assert.True(b.Sum(r => r.Reason.Length) <= CampaignAnnouncements.MaxBatchBytes));
+        Assert.Equal(requests, batches.SelectMany(b => b));
+        Assert.Single(batches[^1]);
+    }
+}

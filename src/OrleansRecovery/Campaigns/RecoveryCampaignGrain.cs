@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
+using Orleans.Streams;
 using OrleansRecovery.Diagnostics;
 using OrleansRecovery.Grains.Scheduling;
 using OrleansRecovery.Hosting;
@@ -32,6 +33,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
     private HashSet<string>? _known;
     private IGrainStorage? _storage;
     private IGrainTimer? _worker;
+    private readonly CampaignAnnouncements _announcements;
     private CampaignWindow? _window;
     private Phase _windowPhase;
 
@@ -42,6 +44,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _announcements = new CampaignAnnouncements(time);
     }
 
     private string CampaignId => this.GetPrimaryKeyString();
@@ -356,6 +359,12 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             _ = CallMemberAsync(window, phase, index, members[(int)index]);
         }
 
+        _announcements.Publish(
+            batch => this.GetStreamProvider(_options.StreamProviderName)
+                .GetStream<RecoveryRequested>(StreamId.Create(TransactionStreams.RecoveryRequestsNamespace, CampaignId))
+                .OnNextBatchAsync(batch),
+            ex => Log.CampaignAnnounceFailed(_logger, ex, CampaignId, _options.StreamProviderName));
+
         var (passed, faulted, failed) = window.Advance();
         if (passed == 0)
         {
@@ -417,7 +426,20 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             var member = GrainFactory.GetGrain<ITransactionGrain>(id);
             if (phase == Phase.Enter)
             {
-                await member.BeginCampaignRecoveryAsync(CampaignId, Header.Reason);
+                if (await member.BeginCampaignRecoveryAsync(CampaignId, Header.Reason) is { } recovery && _options.AnnounceRecoveries)
+                {
+                    // Finished once its request is published (CampaignAnnouncements), so the stored cursor never passes an
+                    // unannounced member.
+                    _announcements.Add(
+                        new RecoveryRequested(id, recovery.RecoveryId, recovery.Reason, recovery.Since)
+                        {
+                            Subject = recovery.Subject,
+                            Scope = recovery.Scope,
+                            CampaignId = recovery.CampaignId,
+                        },
+                        () => window.Finish(index, MemberOutcome.Done));
+                    return;
+                }
             }
             else
             {

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(5016, LogLevel.Information, "Recovery campaign {CampaignId}: bulk completion with recovery message type {Type} requested")]
     public static partial void CampaignCompletionRequested(ILogger logger, string campaignId, string type);
+
+    [LoggerMessage(5017, LogLevel.Warning, "Recovery campaign {CampaignId}: publishing its members' recovery requests on stream provider {Provider} failed; retried, and the cursor waits for them")]
+    public static partial void CampaignAnnounceFailed(ILogger logger, Exception exception, string campaignId, string provider);
 }

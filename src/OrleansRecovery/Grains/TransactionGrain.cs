@@ -138,7 +138,9 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     {
         var state = await CurrentAsync(CancellationToken.None);
         var transition = _machine.BeginCampaignRecovery(state, TransactionId, campaignId, reason, _time.GetUtcNow(), NewRecoveryId());
-        await CommitAsync(transition, CancellationToken.None);
+
+        // The campaign announces its members itself, many to a queue message (RecoveryCampaignGrain).
+        await CommitAsync(transition, CancellationToken.None, announce: false);
         return transition.AlreadyJoined && _state!.Mode != TransactionMode.Recovering ? null : _state!.Recovery;
     });
 
@@ -308,7 +310,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     /// Stores a transition's records, then adopts its state. On failure nothing is adopted, and the in-memory state is dropped
     /// so the next decision reloads what storage really holds (P8: a write that failed after reaching storage is not lost either).
     /// </summary>
-    private async Task CommitAsync(Transition transition, CancellationToken cancellationToken)
+    private async Task CommitAsync(Transition transition, CancellationToken cancellationToken, bool announce = true)
     {
         if (_keyProblem is not null)
         {
@@ -343,9 +345,12 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
             _metrics.RecoveryStarted();
             Log.RecoveryStarted(_logger, TransactionId, started.RecoveryId, started.Reason);
 
-            // Not awaited: the recovery is durable and answered now; the queue write must not hold the caller (or a campaign)
-            // back. An announcement lost to a crash is sent again once the recovery is stuck.
-            _ = AnnounceAsync(started);
+            // Not awaited: the recovery is durable and answered now; the queue write must not hold the caller back. An
+            // announcement lost to a crash is sent again once the recovery is stuck.
+            if (announce)
+            {
+                _ = AnnounceAsync(started);
+            }
         }
 
         if (before is { Mode: TransactionMode.Recovering, Recovery: { } ended } && _state.Mode == TransactionMode.Normal)
