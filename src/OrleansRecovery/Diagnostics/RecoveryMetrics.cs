@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using OrleansRecovery.Registry;
 
 namespace OrleansRecovery.Diagnostics;
 
@@ -27,10 +27,14 @@ public static class RecoveryInstruments
     /// <summary>Time from entering recovery to completing it, in seconds.</summary>
     public const string RecoveryDuration = "orleansrecovery.recovery.duration";
 
-    /// <summary>Active transactions on this silo that are not healthy, tagged with <c>state</c>: recovering, faulted, stuck, replaying.</summary>
+    /// <summary>
+    /// Transactions listed by the recovery registry shards active on this silo (summed over silos: the cluster), tagged with
+    /// <c>state</c>: recovering, stuck, faulted, replaying — each state reported from the start, zero included, so alerts can be
+    /// written ahead. Derived from the registry, which is loaded from and reconciled with storage: it survives restarts.
+    /// </summary>
     public const string Transactions = "orleansrecovery.transactions";
 
-    /// <summary>Parked messages of the transactions active on this silo.</summary>
+    /// <summary>Parked messages of the transactions listed by the registry shards active on this silo (depths refreshed by reports).</summary>
     public const string PendingDepth = "orleansrecovery.pending.depth";
 
     /// <summary>Poison messages held (transactions that became faulted).</summary>
@@ -64,12 +68,13 @@ public sealed class RecoveryMetrics
     private readonly Counter<long> _faults;
     private readonly Counter<long> _undeliverable;
     private readonly Histogram<double> _duration;
-    private readonly ConcurrentDictionary<string, (string State, long Pending)> _census = new(StringComparer.Ordinal);
+    private readonly RegistryCensus _census;
 
     /// <summary>Creates the instruments.</summary>
-    public RecoveryMetrics(IMeterFactory meterFactory)
+    internal RecoveryMetrics(IMeterFactory meterFactory, RegistryCensus census)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        _census = census;
         var meter = meterFactory.Create(RecoveryInstruments.MeterName);
         _messages = meter.CreateCounter<long>(RecoveryInstruments.Messages, "{message}", "Messages answered, by outcome and kind.");
         _writes = meter.CreateCounter<long>(RecoveryInstruments.StorageWrites, "{record}", "Records written to grain storage.");
@@ -81,32 +86,10 @@ public sealed class RecoveryMetrics
             "Azure queue messages that could not be read as events; logged and deleted.");
         _duration = meter.CreateHistogram<double>(RecoveryInstruments.RecoveryDuration, "s", "Time from entering recovery to completing it.");
         meter.CreateObservableGauge(RecoveryInstruments.Transactions, ObserveTransactions, "{transaction}",
-            "Active transactions on this silo that are recovering, faulted, stuck or replaying.");
-        meter.CreateObservableGauge(RecoveryInstruments.PendingDepth, () => _census.Values.Sum(v => v.Pending), "{message}",
-            "Parked messages of the transactions active on this silo.");
+            "Transactions listed by this silo's registry shards, by state: recovering, stuck, faulted, replaying.");
+        meter.CreateObservableGauge(RecoveryInstruments.PendingDepth, () => _census.Total.Pending, "{message}",
+            "Parked messages of the transactions listed by this silo's registry shards.");
     }
-
-    /// <summary>Records what an active transaction looks like now (for the gauges); a healthy one is forgotten.</summary>
-    public void Observe(string transactionId, TransactionMode mode, bool stuck, long pending)
-    {
-        var state = mode switch
-        {
-            TransactionMode.Recovering => stuck ? "stuck" : "recovering",
-            TransactionMode.Faulted => "faulted",
-            _ => pending > 0 ? "replaying" : null,
-        };
-        if (state is null)
-        {
-            _census.TryRemove(transactionId, out _);
-        }
-        else
-        {
-            _census[transactionId] = (state, pending);
-        }
-    }
-
-    /// <summary>Forgets a transaction that was deactivated.</summary>
-    public void Forget(string transactionId) => _census.TryRemove(transactionId, out _);
 
     /// <summary>Counts an Azure queue message that could not be read as events.</summary>
     public void UndeliverableQueueMessage() => _undeliverable.Add(1);
@@ -119,11 +102,14 @@ public sealed class RecoveryMetrics
 
     private IEnumerable<Measurement<long>> ObserveTransactions()
     {
-        foreach (var group in _census.Values.GroupBy(v => v.State))
-        {
-            yield return new Measurement<long>(group.Count(), new KeyValuePair<string, object?>("state", group.Key));
-        }
+        var total = _census.Total;
+        yield return State(total.Recovering, "recovering");
+        yield return State(total.Stuck, "stuck");
+        yield return State(total.Faulted, "faulted");
+        yield return State(total.Replaying, "replaying");
     }
+
+    private static Measurement<long> State(long count, string state) => new(count, new KeyValuePair<string, object?>("state", state));
 
     /// <summary>Counts one answer.</summary>
     public void Answered(SubmitResult result, MessageKind? kind)

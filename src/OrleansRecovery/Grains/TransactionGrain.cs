@@ -101,17 +101,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
         _faultRetry.Schedule(state);
         if (state.IsListed)
         {
-            var now = _time.GetUtcNow();
-            _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
             _registry.Report(state, force: true);
         }
-    }
-
-    /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        _metrics.Forget(TransactionId);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -229,7 +220,6 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
 
         _stuck!.Follow(state);
         AnnounceIfStuck(state, now);
-        _metrics.Observe(TransactionId, state.Mode, state.IsStuck(now, _options.StuckAfter), state.Pending.Count);
         _registry!.Report(state, force: true);
         return true;
     });
@@ -380,12 +370,10 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
             _faultRetry!.Schedule(_state);
         }
 
-        // A healthy transaction that was healthy before (the common case) has nothing to tell the gauges or registry.
+        // A healthy transaction that was healthy before (the common case) has nothing to tell the registry.
         if (_state.IsListed || before is null || before.IsListed)
         {
-            var now = _time.GetUtcNow();
             _stuck!.Follow(_state);
-            _metrics.Observe(TransactionId, _state.Mode, _state.IsStuck(now, _options.StuckAfter), _state.Pending.Count);
             _registry!.Report(_state);
         }
     }

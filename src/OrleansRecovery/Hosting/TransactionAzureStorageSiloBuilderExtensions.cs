@@ -69,7 +69,8 @@ public static class TransactionAzureStorageSiloBuilderExtensions
 
         // A queue message that is not Orleans events must not stall its queue: read it as an empty batch, log, count, delete.
         builder.Services.AddMetrics();
-        builder.Services.TryAddSingleton<RecoveryMetrics>();
+        builder.Services.TryAddSingleton<OrleansRecovery.Registry.RegistryCensus>();
+        builder.Services.TryAddSingleton(sp => new RecoveryMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<OrleansRecovery.Registry.RegistryCensus>()));
         builder.Services.AddKeyedSingleton<IQueueDataAdapter<string, IBatchContainer>>(azure.StreamProviderName, (sp, _) =>
             new OrleansRecovery.Streams.UndeliverableQueueMessages(
                 ActivatorUtilities.CreateInstance<AzureQueueDataAdapterV2>(sp),

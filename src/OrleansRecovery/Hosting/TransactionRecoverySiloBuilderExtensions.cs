@@ -35,7 +35,8 @@ public static class TransactionRecoverySiloBuilderExtensions
         configure?.Invoke(options);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransactionRecoveryOptions>, TransactionRecoveryOptionsValidator>());
         services.AddMetrics();
-        services.TryAddSingleton<RecoveryMetrics>();
+        services.TryAddSingleton<OrleansRecovery.Registry.RegistryCensus>();
+        services.TryAddSingleton(sp => new RecoveryMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<OrleansRecovery.Registry.RegistryCensus>()));
         services.TryAddSingleton<CampaignMetrics>();
         services.TryAddSingleton<OrleansRecovery.Scopes.RecoveryScopeDirectory>();
         services.TryAddSingleton(TimeProvider.System);

@@ -43,6 +43,9 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     /// <summary>Most removals remembered against late reports.</summary>
     internal const int TombstoneCapacity = 10_000;
 
+    /// <summary>How often the shard recounts its entries for the silo's gauges.</summary>
+    internal static readonly TimeSpan CensusInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>Delay of the first reconciliation pass after the shard activates (at most one interval).</summary>
     internal static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(2);
 
@@ -51,10 +54,12 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     private readonly TransactionRecoveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RegistryCensus _census;
     private readonly RegistryPages _pages = new(SlotsPerPage);
     private readonly RegistryTombstones _tombstones;
     private readonly Dictionary<long, string?> _pageETags = [];
     private readonly Dictionary<string, DateTimeOffset> _checkedAt = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unheardSinceLoad = new(StringComparer.Ordinal);
     private Dictionary<long, List<TaskCompletionSource>> _waiting = [];
     private Task? _flushLoop;
     private IGrainStorage? _storage;
@@ -65,8 +70,10 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     private bool _reconciling;
 
     /// <summary>Creates the shard.</summary>
-    public RecoveryRegistryShardGrain(IOptions<TransactionRecoveryOptions> options, TimeProvider time, ILogger<RecoveryRegistryShardGrain> logger)
+    public RecoveryRegistryShardGrain(IOptions<TransactionRecoveryOptions> options, TimeProvider time, RegistryCensus census,
+        ILogger<RecoveryRegistryShardGrain> logger)
     {
+        _census = census;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _time = time;
@@ -95,8 +102,9 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
 
         Log.RegistryShardLoaded(_logger, Shard, _pages.Count, _pages.PageCount, Stopwatch.GetElapsedTime(started));
 
-        // Entries just loaded are due at once (oldest report first): after a restart nothing else wakes their transactions, so
-        // the first pass runs shortly after activation rather than one interval later.
+        // Entries just loaded are due at once, however recent their last report: after a restart nothing else wakes their
+        // transactions, so the first pass runs shortly after activation rather than one interval later.
+        _unheardSinceLoad.UnionWith(_pages.Entries.Select(e => e.TransactionId));
         var first = _options.RegistryReconcileInterval < FirstPassDelay ? _options.RegistryReconcileInterval : FirstPassDelay;
         this.RegisterGrainTimer(static (grain, _) => grain.ReconcileAsync(), this,
             new GrainTimerCreationOptions(first, _options.RegistryReconcileInterval)
@@ -104,8 +112,24 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
                 Interleave = true,
                 KeepAlive = true,
             });
+        // The silo's gauges count what this shard lists (RegistryCensus): at once, then every CensusInterval.
+        PublishCensus();
+        this.RegisterGrainTimer(static grain =>
+        {
+            grain.PublishCensus();
+            return Task.CompletedTask;
+        }, this, new GrainTimerCreationOptions(CensusInterval, CensusInterval) { Interleave = true });
         await EnsureReminderAsync();
     }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _census.Remove(Shard);
+        return Task.CompletedTask;
+    }
+
+    private void PublishCensus() => _census.Set(Shard, RegistryCensus.Of(_pages.Entries, _time.GetUtcNow(), _options.StuckAfter));
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
@@ -131,6 +155,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         }
 
         _checkedAt[entry.TransactionId] = now;
+        _unheardSinceLoad.Remove(entry.TransactionId);
         if (known is not null && SameIdentity(known, entry))
         {
             // Only the depth, its age or the report time changed (the periodic refresh): keep it in memory. Storage holds what
@@ -155,6 +180,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
 
         _tombstones.Add(transactionId, reportedAt, _time.GetUtcNow());
         _checkedAt.Remove(transactionId);
+        _unheardSinceLoad.Remove(transactionId);
         if (_pages.Remove(transactionId) is { } page)
         {
             await CommitAsync(page);
@@ -523,7 +549,8 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     }
 
     private DateTimeOffset LastSeen(RegistryEntry entry) =>
-        _checkedAt.TryGetValue(entry.TransactionId, out var checkedAt) && checkedAt > entry.UpdatedAt ? checkedAt : entry.UpdatedAt;
+        _unheardSinceLoad.Contains(entry.TransactionId) ? DateTimeOffset.MinValue
+        : _checkedAt.TryGetValue(entry.TransactionId, out var checkedAt) && checkedAt > entry.UpdatedAt ? checkedAt : entry.UpdatedAt;
 
     private async Task<ReconcileOutcome> CheckAsync(RegistryEntry listed)
     {
@@ -535,6 +562,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
             var store = new Storage.TransactionStore(Storage, GrainFactory.GetGrain<ITransactionGrain>(id).GetGrainId());
             var state = await store.LoadAsync(_options.ToLimits(), static () => null, CancellationToken.None);
             _checkedAt[id] = _time.GetUtcNow();
+            _unheardSinceLoad.Remove(id);
             if (!ReferenceEquals(_pages.Get(id), listed))
             {
                 return ReconcileOutcome.Unchanged; // a report or removal arrived meanwhile; it is newer than this read
@@ -578,6 +606,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         catch (Exception ex)
         {
             _checkedAt[id] = _time.GetUtcNow();
+            _unheardSinceLoad.Remove(id);
             Log.RegistryReconcileFailed(_logger, ex, Shard, id);
             return ReconcileOutcome.Failed;
         }
