@@ -43,6 +43,13 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     /// <summary>Most removals remembered against late reports.</summary>
     internal const int TombstoneCapacity = 10_000;
 
+    /// <summary>
+    /// An entry a pass found consistent with storage, with nothing for its transaction to do, is read again only this many
+    /// reconciliation intervals later (or when its recovery turns stuck, if sooner): an outage's thousands of idle recovering
+    /// transactions must not be read from storage every interval.
+    /// </summary>
+    internal const int QuietIntervals = 10;
+
     /// <summary>How often the shard recounts its entries for the silo's gauges.</summary>
     internal static readonly TimeSpan CensusInterval = TimeSpan.FromSeconds(2);
 
@@ -60,6 +67,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     private readonly Dictionary<long, string?> _pageETags = [];
     private readonly Dictionary<string, DateTimeOffset> _checkedAt = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unheardSinceLoad = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _quietUntil = new(StringComparer.Ordinal);
     private Dictionary<long, List<TaskCompletionSource>> _waiting = [];
     private Task? _flushLoop;
     private IGrainStorage? _storage;
@@ -156,6 +164,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
 
         _checkedAt[entry.TransactionId] = now;
         _unheardSinceLoad.Remove(entry.TransactionId);
+        _quietUntil.Remove(entry.TransactionId);
         if (known is not null && SameIdentity(known, entry))
         {
             // Only the depth, its age or the report time changed (the periodic refresh): keep it in memory. Storage holds what
@@ -181,6 +190,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         _tombstones.Add(transactionId, reportedAt, _time.GetUtcNow());
         _checkedAt.Remove(transactionId);
         _unheardSinceLoad.Remove(transactionId);
+        _quietUntil.Remove(transactionId);
         if (_pages.Remove(transactionId) is { } page)
         {
             await CommitAsync(page);
@@ -500,7 +510,10 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     /// transaction is removed, an entry whose mode or identity differs from storage is fixed, and a transaction whose stored
     /// state shows a replay due (Normal with parked messages) is woken so it resumes. Convergence bound: an entry that storage
     /// contradicts and that no report refreshes is corrected within <c>I + (⌈S / 256⌉ + 1) × I</c> of the shard being active,
-    /// where S is the number of the shard's entries not refreshed within I (at most 3 × I, 90 s by default, while S ≤ 256);
+    /// where S is the number of the shard's entries not refreshed within I (at most 3 × I, 90 s by default, while S ≤ 256); an
+    /// entry that a pass already found consistent and idle is read again only <see cref="QuietIntervals"/> × I later (5 minutes by
+    /// default), or when its recovery turns stuck if sooner, so a lost removal of such an entry is corrected within that plus the
+    /// same pass bound;
     /// after a restart every silo activates every shard once it is active (<see cref="RegistryWakeUp"/>, the shard's reminder is the
     /// safety net), and the first pass runs <see cref="FirstPassDelay"/> after activation with every loaded entry due.
     /// </summary>
@@ -518,7 +531,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
             var interval = _options.RegistryReconcileInterval;
             var due = _pages.Entries
                 .Select(e => (Entry: e, Seen: LastSeen(e)))
-                .Where(x => now - x.Seen >= interval)
+                .Where(x => now - x.Seen >= interval && !(_quietUntil.TryGetValue(x.Entry.TransactionId, out var until) && now < until))
                 .OrderBy(x => x.Seen)
                 .Take(ReconcileBudget)
                 .Select(x => x.Entry)
@@ -570,6 +583,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
 
             var expected = RegistryReporter.EntryFor(id, state, readAt, _options.StuckAfter);
             var outcome = ReconcileOutcome.Unchanged;
+            _quietUntil.Remove(id);
             if (expected is null)
             {
                 _tombstones.Add(id, readAt, _time.GetUtcNow());
@@ -599,6 +613,13 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
                 // reports then keep the entry current.
                 await GrainFactory.GetGrain<ITransactionWakeGrain>(id).WakeAsync();
                 outcome = ReconcileOutcome.Woken;
+            }
+            else if (outcome == ReconcileOutcome.Unchanged)
+            {
+                // Consistent and idle: read it again after QuietIntervals, or as soon as its recovery may be stuck.
+                var quiet = readAt + QuietIntervals * _options.RegistryReconcileInterval;
+                var stuckAt = state.Recovery is { } recovery ? recovery.Since + _options.StuckAfter : quiet;
+                _quietUntil[id] = stuckAt < quiet ? stuckAt : quiet;
             }
 
             return outcome;
