@@ -32,3 +32,15 @@ internal sealed record AdminScopeView(DateTimeOffset Now, RecoveryScopeState Sco
 /// <param name="Now">The server's time when the campaign answered.</param>
 /// <param name="Progress">Members, entered, counts by state, rate, oldest, stuck list and estimate.</param>
 internal sealed record AdminCampaignView(DateTimeOffset Now, CampaignProgress Progress);
+
+/// <summary>One answer of <c>api/pending</c>: a page of the parked messages.</summary>
+/// <param name="Now">The server's time when the grain answered.</param>
+/// <param name="Page">The page (entries, depth, next position).</param>
+internal sealed record AdminPendingView(DateTimeOffset Now, PendingPage Page);
+
+/// <summary>One answer of <c>api/preview</c>: the replay preview, its resulting data as JSON.</summary>
+/// <param name="Now">The server's time when the grain answered.</param>
+/// <param name="Preview">Per-entry verdicts and the stopping point (its data is in <paramref name="Data"/>).</param>
+/// <param name="Data">The resulting data as JSON, or null.</param>
+/// <param name="DataError">Why the data cannot be shown, or null.</param>
+internal sealed record AdminPreviewView(DateTimeOffset Now, ReplayPreview Preview, JsonElement? Data, string? DataError);

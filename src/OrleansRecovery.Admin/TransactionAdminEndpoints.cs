@@ -23,6 +23,8 @@ public static class TransactionAdminEndpoints
     /// <summary>
     /// Maps the page under <paramref name="routePrefix"/>: <c>{prefix}/</c> (the page), <c>{prefix}/api/settings</c>,
     /// <c>{prefix}/api/transactions?state=all|recovering|faulted|stuck</c>, <c>{prefix}/api/transaction?id=ID</c>,
+    /// <c>{prefix}/api/pending?id=ID&amp;from=N&amp;take=M</c> (a page of parked messages), <c>{prefix}/api/preview?id=ID&amp;max=N</c>
+    /// (the replay preview; writes nothing),
     /// <c>{prefix}/api/scopes/{scope}</c> (a recovery scope's state and progress) and <c>{prefix}/api/campaigns/{id}</c> (a
     /// campaign's progress) (JSON).
     /// </summary>
@@ -55,6 +57,10 @@ public static class TransactionAdminEndpoints
             AdminApi.ListAsync(context, grains, state, options.MaxEntries));
         group.MapGet("/api/transaction", (HttpContext context, IGrainFactory grains, string? id) =>
             AdminApi.DetailAsync(context, grains, id));
+        group.MapGet("/api/pending", (HttpContext context, IGrainFactory grains, string? id, long? from, int? take) =>
+            AdminApi.PendingAsync(context, grains, id, from, take));
+        group.MapGet("/api/preview", (HttpContext context, IGrainFactory grains, string? id, int? max) =>
+            AdminApi.PreviewAsync(context, grains, id, max));
         group.MapGet("/api/scopes/{scope}", (HttpContext context, IGrainFactory grains, string scope) =>
             AdminApi.ScopeAsync(context, grains, scope));
         group.MapGet("/api/campaigns/{id}", (HttpContext context, IGrainFactory grains, string id) =>

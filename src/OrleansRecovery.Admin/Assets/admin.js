@@ -7,6 +7,9 @@
   let refreshMs = 2000;
   let timer = 0;
   let filter = "all";
+  const pageSize = 50;
+  let pendingFrom = 0;
+  let pendingOf = "";
 
   const stateOf = (entry) => entry.stuck ? "stuck"
     : entry.mode === "Faulted" ? "faulted"
@@ -117,6 +120,77 @@
       : (view.dataError || "(no data yet)");
   }
 
+  function renderPending(view) {
+    const page = view.page;
+    const body = $("pending").tBodies[0];
+    body.replaceChildren();
+    for (const e of page.entries) {
+      const row = document.createElement("tr");
+      row.dataset.position = String(e.position);
+      row.dataset.messageId = e.messageId;
+      cell(row, String(e.position), "pos num");
+      cell(row, String(e.sequence), "seq num");
+      cell(row, e.messageId, "message id");
+      cell(row, e.type, "type");
+      cell(row, String(e.sizeBytes), "size num");
+      cell(row, time(e.parkedAt), "parked");
+      cell(row, e.payloadExcerpt + (e.payloadTruncated ? "…" : ""), "payload");
+      body.appendChild(row);
+    }
+    const last = page.from + page.entries.length - 1;
+    $("pending-range").textContent = page.entries.length > 0
+      ? `${page.from}–${last} of ${page.pendingCount}`
+      : `${page.pendingCount} in all`;
+    $("pending-empty").hidden = page.entries.length > 0;
+    $("pending").hidden = page.entries.length === 0;
+    $("pending-prev").disabled = page.from === 0;
+    $("pending-next").disabled = page.nextFrom === null || page.nextFrom === undefined;
+    $("pending-next").dataset.next = page.nextFrom ?? "";
+  }
+
+  const verdictText = { Applied: "applied", Rejected: "rejected", InDoubt: "in doubt", WouldThrow: "would throw", NotReached: "not reached" };
+
+  function renderPreview(view) {
+    const p = view.preview;
+    const counts = { Applied: 0, Rejected: 0, InDoubt: 0, WouldThrow: 0, NotReached: 0 };
+    const body = $("preview-entries").tBodies[0];
+    body.replaceChildren();
+    for (const e of p.entries) {
+      counts[e.verdict]++;
+      const row = document.createElement("tr");
+      row.dataset.messageId = e.messageId;
+      row.dataset.verdict = e.verdict;
+      cell(row, String(e.position), "pos num");
+      cell(row, e.messageId, "message id");
+      cell(row, e.type, "type");
+      cell(row, verdictText[e.verdict] || e.verdict, `verdict verdict-${e.verdict}`);
+      cell(row, e.reason || "", "reason");
+      body.appendChild(row);
+    }
+    let summary = `${p.entries.length} of ${p.pendingCount} parked previewed at ${time(view.now)}: ` +
+      Object.entries(counts).map(([k, n]) => `${verdictText[k]} ${n}`).join(", ") + ". Nothing was written.";
+    if (p.stopsAt !== null && p.stopsAt !== undefined) summary += ` Replay would stop at position ${p.stopsAt}; the rest stay parked.`;
+    $("preview-summary").textContent = summary;
+    $("preview-data").textContent = view.data !== null && view.data !== undefined
+      ? JSON.stringify(view.data, null, 2)
+      : (view.dataError || "(no data)");
+    $("preview").hidden = false;
+  }
+
+  async function runPreview() {
+    const id = openId();
+    if (!id) return;
+    $("preview-run").disabled = true;
+    try {
+      renderPreview(await getJson("api/preview?id=" + encodeURIComponent(id)));
+      showError($("preview-error"), null);
+    } catch (error) {
+      showError($("preview-error"), error);
+    } finally {
+      $("preview-run").disabled = false;
+    }
+  }
+
   function openId() {
     const hash = location.hash.startsWith("#tx=") ? location.hash.slice(4) : "";
     try { return hash ? decodeURIComponent(hash) : ""; } catch { return ""; }
@@ -139,8 +213,16 @@
     $("detail").hidden = !id;
     if (id) {
       $("detail-id").textContent = id;
+      if (pendingOf !== id) {
+        // Another transaction: start from its first parked message, and drop the previous one's preview.
+        pendingOf = id;
+        pendingFrom = 0;
+        $("preview").hidden = true;
+        showError($("preview-error"), null);
+      }
       try {
         renderDetail(await getJson("api/transaction?id=" + encodeURIComponent(id)));
+        renderPending(await getJson(`api/pending?id=${encodeURIComponent(id)}&from=${pendingFrom}&take=${pageSize}`));
         showError($("detail-error"), null);
       } catch (error) {
         showError($("detail-error"), error);
@@ -164,6 +246,9 @@
     $("filter").addEventListener("change", (e) => { filter = e.target.value; refresh(); });
     $("open-form").addEventListener("submit", (e) => { e.preventDefault(); const v = $("open-id").value.trim(); if (v) open(v); });
     $("detail-close").addEventListener("click", () => { history.replaceState(null, "", location.pathname + location.search); refresh(); });
+    $("pending-prev").addEventListener("click", () => { pendingFrom = Math.max(0, pendingFrom - pageSize); refresh(); });
+    $("pending-next").addEventListener("click", (e) => { const next = Number(e.target.dataset.next); if (next > 0) { pendingFrom = next; refresh(); } });
+    $("preview-run").addEventListener("click", runPreview);
     window.addEventListener("hashchange", refresh);
     refresh();
   }

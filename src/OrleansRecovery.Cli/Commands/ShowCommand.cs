@@ -117,7 +117,8 @@ internal static class ShowCommand
         }
     }
 
-    private static IRenderable DataView(object? data, string? dataError, int maxLines)
+    /// <summary>The application's data: a ledger statement for the reference logic, JSON for any other type.</summary>
+    public static IRenderable DataView(object? data, string? dataError, int maxLines)
     {
         switch (data)
         {
