@@ -10,6 +10,8 @@
   const pageSize = 50;
   let pendingFrom = 0;
   let pendingOf = "";
+  let canAct = false;
+  let asked = null; // the action waiting for confirmation: { action, body, text }
 
   const stateOf = (entry) => entry.stuck ? "stuck"
     : entry.mode === "Faulted" ? "faulted"
@@ -191,6 +193,57 @@
     }
   }
 
+  // Operators' actions: each asks for confirmation and a reason, then POSTs; the answer says who did what.
+  function ask(action, target, text, extra) {
+    if (!canAct || !target) return;
+    asked = { action, body: Object.assign({ target }, extra || {}) };
+    $("confirm-text").textContent = text;
+    $("confirm-reason").value = "";
+    $("confirm-ok").disabled = true;
+    $("confirm").hidden = false;
+    $("confirm-reason").focus();
+  }
+
+  function closeConfirm() {
+    asked = null;
+    $("confirm").hidden = true;
+  }
+
+  async function confirmAction() {
+    if (!asked) return;
+    const { action, body } = asked;
+    body.reason = $("confirm-reason").value.trim();
+    closeConfirm();
+    const result = $("action-result");
+    result.hidden = false;
+    result.dataset.state = "running";
+    result.textContent = `${action} of ${body.target}…`;
+    try {
+      const response = await fetch("api/actions/" + action, {
+        method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      });
+      if (!response.ok) {
+        let detail = `${response.status} ${response.statusText}`;
+        try { const problem = await response.json(); if (problem.detail) detail = problem.detail; } catch { /* not JSON */ }
+        throw new Error(detail);
+      }
+      const view = await response.json();
+      result.dataset.state = "done";
+      result.textContent = `${view.action} of ${view.target} by ${view.actor} at ${time(view.at)}: ${view.outcome}. Reason: ${view.reason}`;
+    } catch (error) {
+      result.dataset.state = "failed";
+      result.textContent = `${action} of ${body.target} failed: ${error.message || error}`;
+    }
+    refresh();
+  }
+
+  function renderActions(status) {
+    $("detail-actions").hidden = !canAct;
+    $("act-begin").hidden = status.mode !== "Normal";
+    $("act-retry").hidden = status.mode !== "Faulted";
+    $("act-skip").hidden = status.mode !== "Faulted";
+  }
+
   function openId() {
     const hash = location.hash.startsWith("#tx=") ? location.hash.slice(4) : "";
     try { return hash ? decodeURIComponent(hash) : ""; } catch { return ""; }
@@ -221,7 +274,9 @@
         showError($("preview-error"), null);
       }
       try {
-        renderDetail(await getJson("api/transaction?id=" + encodeURIComponent(id)));
+        const detail = await getJson("api/transaction?id=" + encodeURIComponent(id));
+        renderDetail(detail);
+        renderActions(detail.status);
         renderPending(await getJson(`api/pending?id=${encodeURIComponent(id)}&from=${pendingFrom}&take=${pageSize}`));
         showError($("detail-error"), null);
       } catch (error) {
@@ -235,6 +290,11 @@
     try {
       const settings = await getJson("api/settings");
       refreshMs = settings.refreshMilliseconds || refreshMs;
+      canAct = settings.canAct === true;
+      $("operator").textContent = canAct ? `Operator: ${settings.actor}`
+        : settings.operatorPolicy ? `Read-only for ${settings.actor}` : "Read-only";
+      $("operations").hidden = !canAct;
+      if (canAct) $("footer").textContent = "Actions ask for a reason and are recorded with your name. recoveryctl does the same from a terminal.";
       if (settings.dashboardUrl) {
         const link = $("dashboard-link");
         link.href = settings.dashboardUrl;
@@ -249,6 +309,19 @@
     $("pending-prev").addEventListener("click", () => { pendingFrom = Math.max(0, pendingFrom - pageSize); refresh(); });
     $("pending-next").addEventListener("click", (e) => { const next = Number(e.target.dataset.next); if (next > 0) { pendingFrom = next; refresh(); } });
     $("preview-run").addEventListener("click", runPreview);
+    const value = (id) => $(id).value.trim();
+    $("act-begin").addEventListener("click", () => ask("begin-recovery", openId(), `Put transaction ${openId()} into recovery? Its normal messages are parked until a recovery message completes it.`));
+    $("act-retry").addEventListener("click", () => ask("retry", openId(), `Apply the held message of ${openId()} again now?`));
+    $("act-skip").addEventListener("click", () => ask("skip", openId(), `Give up on the held message of ${openId()}? It is kept in the rejection history; the transaction returns to Normal and replays what was parked.`));
+    $("act-scope-open").addEventListener("click", () => ask("scope-open", value("scope-name"), `Open recovery scope ${value("scope-name")}? Every transaction of it enters recovery on its next message.`));
+    $("act-scope-close").addEventListener("click", () => ask("scope-close", value("scope-name"), `Close recovery scope ${value("scope-name")}? No further transaction enters recovery for it.`));
+    $("act-campaign-start").addEventListener("click", () => ask("campaign-start", value("campaign-id"), `Start campaign ${value("campaign-id")}? Its members enter recovery in order.`));
+    $("act-campaign-complete").addEventListener("click", () => ask("campaign-complete", value("campaign-id"),
+      `Send '${value("campaign-type")}' to every entered member of campaign ${value("campaign-id")}?`, { type: value("campaign-type"), payload: $("campaign-payload").value }));
+    $("confirm-reason").addEventListener("input", () => { $("confirm-ok").disabled = !value("confirm-reason"); });
+    $("confirm-ok").addEventListener("click", confirmAction);
+    $("confirm-cancel").addEventListener("click", closeConfirm);
+    for (const form of [$("scope-form"), $("campaign-form")]) form.addEventListener("submit", (e) => e.preventDefault());
     window.addEventListener("hashchange", refresh);
     refresh();
   }
