@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -55,7 +56,9 @@ public static class TransactionAdminEndpoints
         group.MapGet("/admin.css", () => AdminAssets.Serve("admin.css"));
 
         var refreshMilliseconds = (int)options.RefreshInterval.TotalMilliseconds;
-        group.MapGet("/api/settings", async (HttpContext context) => Results.Json(new AdminSettingsView(options.DashboardUrl,
+        // Two parameters, so that this is a minimal-API handler: a lambda of HttpContext alone returning Task<IResult> binds to
+        // MapGet's RequestDelegate overload, which discards the result and answers an empty 200.
+        group.MapGet("/api/settings", async (HttpContext context, ClaimsPrincipal _) => Results.Json(new AdminSettingsView(options.DashboardUrl,
             refreshMilliseconds, await AdminOperators.CanActAsync(context, options.OperatorPolicy), AdminOperators.Actor(context),
             options.OperatorPolicy is not null), AdminApi.Json));
         group.MapGet("/api/transactions", (HttpContext context, IGrainFactory grains, string? state) =>

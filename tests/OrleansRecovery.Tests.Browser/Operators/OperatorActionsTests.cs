@@ -236,6 +236,13 @@ public sealed class OperatorActionsTests(OperatorPageFixture fixture, ITestOutpu
         var page = await context.NewPageAsync();
         page.Console += (_, message) => _browserLog.Enqueue($"[browser {message.Type}] {message.Text}");
         page.PageError += (_, error) => _browserLog.Enqueue($"[browser error] {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                _browserLog.Enqueue($"[browser] {response.Status} {response.Url}");
+            }
+        };
         var response = await page.GotoAsync($"{baseUrl}/admin/{fragment}");
         Assert.Equal(200, response?.Status);
         await Expect(page.Locator("#refreshed-at")).Not.ToHaveTextAsync("never");
