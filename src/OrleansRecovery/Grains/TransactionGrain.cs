@@ -299,6 +299,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, IRemindable, IS
             LastReplayError = _replay?.LastError,
             Fault = state.Fault,
             Stuck = state.IsStuck(now, _options.StuckAfter),
+            Timeline = state.Timeline,
         };
     }
 

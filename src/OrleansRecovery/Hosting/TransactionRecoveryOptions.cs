@@ -79,6 +79,13 @@ public sealed class TransactionRecoveryOptions
     public int RejectionHistory { get; set; } = 50;
 
     /// <summary>
+    /// Entries each transaction's timeline keeps (recovery begun and by whom, parked counts, recovery messages, completion, replay,
+    /// faults, retries, skips), oldest dropped first. Default 32, 0–256; 0 switches it off. Kept in the header record and written
+    /// only with header writes that happen anyway; a healthy transaction records nothing, so its header does not grow.
+    /// </summary>
+    public int TimelineCapacity { get; set; } = 32;
+
+    /// <summary>
     /// Period of the watchdog reminder each transaction holds while it is not healthy (recovering, faulted, or with parked
     /// messages). It re-activates a transaction whose replay was interrupted by a crash (P5), so it resumes without waiting for
     /// a new message, and checks for stuck recoveries. Default 1 minute (Orleans' minimum reminder period unless lowered).
@@ -154,6 +161,7 @@ public sealed class TransactionRecoveryOptions
         SegmentMaxBytes = SegmentMaxBytes,
         ReplayBatchSize = ReplayBatchSize,
         RejectionHistory = RejectionHistory,
+        TimelineCapacity = TimelineCapacity,
     };
 
     /// <summary>
