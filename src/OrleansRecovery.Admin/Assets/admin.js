@@ -93,6 +93,11 @@
     list.append(dt, dd);
   }
 
+  const timelineText = {
+    RecoveryBegun: "recovery begun", Parked: "parked", RecoveryMessages: "recovery messages", RecoveryCompleted: "recovery completed",
+    Replayed: "replayed", Faulted: "faulted", Retried: "retried", Skipped: "skipped",
+  };
+
   function renderDetail(view) {
     const s = view.status;
     const list = $("detail-fields");
@@ -117,6 +122,19 @@
     for (const r of (s.recentRejections || []).slice(-5)) {
       field(list, "rejection", "Rejected", `${r.messageId} (${r.type}): ${r.code}: ${r.reason}`);
     }
+    const timeline = $("timeline").tBodies[0];
+    timeline.replaceChildren();
+    for (const e of (s.timeline || [])) {
+      const row = document.createElement("tr");
+      row.dataset.kind = e.kind;
+      cell(row, time(e.at), "at");
+      cell(row, timelineText[e.kind] || e.kind, "kind");
+      cell(row, e.count ? String(e.count) : "", "count num");
+      cell(row, e.text, "text");
+      timeline.appendChild(row);
+    }
+    $("timeline").hidden = timeline.rows.length === 0;
+    $("timeline-empty").hidden = timeline.rows.length > 0;
     $("detail-data").textContent = view.data !== null && view.data !== undefined
       ? JSON.stringify(view.data, null, 2)
       : (view.dataError || "(no data yet)");

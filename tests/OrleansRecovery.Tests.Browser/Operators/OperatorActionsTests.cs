@@ -104,6 +104,7 @@ public sealed class OperatorActionsTests(OperatorPageFixture fixture, ITestOutpu
         await Expect(page.Locator("#detail [data-field=recovery-reason]")).ToHaveTextAsync("PSP says the last debit is unknown [by alice via admin page]");
         await Expect(page.Locator("#act-begin")).ToBeHiddenAsync();
         Assert.Equal("PSP says the last debit is unknown [by alice via admin page]", (await _client.GetStatusAsync(tx)).Recovery!.Reason);
+        await Expect(page.Locator("#timeline tbody tr[data-kind=RecoveryBegun] td.text")).ToContainTextAsync("PSP says the last debit is unknown [by alice via admin page]");
         Assert.Contains(fixture.OperatorLog.Messages, m => m.EventId == 8001
             && m.Message.Contains("alice did begin-recovery on ops-begin-1", StringComparison.Ordinal)
             && m.Message.Contains("PSP says the last debit is unknown", StringComparison.Ordinal));
@@ -146,6 +147,8 @@ public sealed class OperatorActionsTests(OperatorPageFixture fixture, ITestOutpu
         await page.Locator("#confirm-ok").ClickAsync();
         await Expect(page.Locator("#action-result")).ToContainTextAsync($"skip of {tx} by bob");
         await Expect(page.Locator("#detail [data-field=mode]")).ToHaveTextAsync("Normal");
+        await Expect(page.Locator("#timeline tbody tr[data-kind=Skipped] td.text")).ToHaveTextAsync("message boom: refunded by hand [by bob via admin page]");
+        await Expect(page.Locator("#timeline tbody tr[data-kind=Faulted]")).ToHaveCountAsync(1);
         var status = await _client.GetStatusAsync(tx);
         Assert.Contains(status.RecentRejections, r => r.MessageId == "boom" && r.Reason.Contains("refunded by hand [by bob via admin page]", StringComparison.Ordinal));
         await Eventually.WaitForAsync(() => _client.GetStatusAsync(tx), s => s.PendingCount == 0, Timeout, "the parked credit replays");
