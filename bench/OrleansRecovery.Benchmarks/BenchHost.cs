@@ -78,6 +78,7 @@ public sealed class BenchHost : IAsyncDisposable
                         o.RegistryShards = options.RegistryShards ?? o.RegistryShards;
                         o.AnnounceRecoveries = o.AnnounceRecoveries && !options.NoAnnounce;
                         o.WatchdogPeriod = options.NoWatchdog ? TimeSpan.Zero : o.WatchdogPeriod;
+                        o.TimelineCapacity = options.TimelineCapacity ?? o.TimelineCapacity;
                     });
 
                     if (options.CacheSize is { } cacheSize)
