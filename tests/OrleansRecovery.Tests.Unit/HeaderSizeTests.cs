@@ -72,6 +72,17 @@ public sealed class HeaderSizeTests
     }
 
     [Fact]
+    public void AHealthyTransaction_WritesTheSameHeaderBytes_WithTheTimelineOnOrOff()
+    {
+        // The benchmark's "many" transactions never leave Normal: the timeline must cost them nothing in storage.
+        var on = TwentyCredits(new RecoveryLimits());
+        var off = TwentyCredits(new RecoveryLimits { TimelineCapacity = 0 });
+
+        var serializer = new ExactSizeGrainStorageSerializer(Serializer);
+        Assert.Equal(serializer.Serialize(TransactionRecords.ToHeader(off)).ToArray(), serializer.Serialize(TransactionRecords.ToHeader(on)).ToArray());
+    }
+
+    [Fact]
     public void AFullTimeline_AddsAFewKilobytes_AndNoMoreAfterManyRecoveries()
     {
         var machine = new RecoveryStateMachine(new LedgerLogic(), new RecoveryLimits());
@@ -110,9 +121,9 @@ public sealed class HeaderSizeTests
         new ExactSizeGrainStorageSerializer(Serializer).Serialize(TransactionRecords.ToHeader(state)).ToArray().Length;
 
     /// <summary>The state after the benchmark's 20 credits (ids m0..m19).</summary>
-    private static TransactionState TwentyCredits()
+    private static TransactionState TwentyCredits(RecoveryLimits? limits = null)
     {
-        var machine = new RecoveryStateMachine(new LedgerLogic(), new RecoveryLimits());
+        var machine = new RecoveryStateMachine(new LedgerLogic(), limits ?? new RecoveryLimits());
         var state = machine.NewState(TransactionId);
         for (var i = 0; i < 20; i++)
         {

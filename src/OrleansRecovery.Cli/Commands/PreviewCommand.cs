@@ -85,6 +85,10 @@ internal static class PreviewCommand
         {
             console.MarkupLine("From the data as it is now: the recovery message that completes the recovery may change it first.");
         }
+        else if (preview.Mode == TransactionMode.Faulted)
+        {
+            console.MarkupLine("The transaction is faulted: replay waits until its held message is retried or skipped (recoveryctl show).");
+        }
 
         console.WriteLine();
         console.MarkupLine("[bold]Resulting data[/]");
