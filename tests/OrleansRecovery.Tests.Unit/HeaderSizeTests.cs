@@ -107,7 +107,7 @@ public sealed class HeaderSizeTests
             }
         }
 
-        // Full after ten recoveries (50 entries recorded, 32 kept): about 3 KB; ninety recoveries later, the same (P13).
+        // Full after ten recoveries (50 entries recorded, 32 kept): a few KB; ninety recoveries later, the same (P13).
         Assert.Equal(32, state.Timeline.Count);
         Assert.InRange(afterTen, 1_000, 6_000);
         Assert.InRange(TimelineBytes(state), afterTen - 64, afterTen + 64);
