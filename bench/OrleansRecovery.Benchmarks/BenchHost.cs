@@ -84,6 +84,7 @@ public sealed class BenchHost : IAsyncDisposable
                     {
                         o.RegistryShards = options.RegistryShards ?? o.RegistryShards;
                         o.AnnounceRecoveries = o.AnnounceRecoveries && !options.NoAnnounce;
+                        o.TimelineCapacity = options.TimelineCapacity ?? o.TimelineCapacity;
                     });
 
                     if (options.CacheSize is { } cacheSize)

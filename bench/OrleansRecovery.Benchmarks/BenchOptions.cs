@@ -44,6 +44,9 @@ public sealed class BenchOptions
     /// <summary>The engine's <c>DedupWindow</c>, when not its default (to measure what the duplicate window costs).</summary>
     public int? DedupWindow { get; private set; }
 
+    /// <summary>The engine's <c>TimelineCapacity</c>, when not its default (0 switches the timeline off, to measure what it costs).</summary>
+    public int? TimelineCapacity { get; private set; }
+
     /// <summary>Rounds per arm of the many scenario (its transactions are split evenly over them).</summary>
     public int ManyRounds { get; private set; } = 6;
 
@@ -174,6 +177,9 @@ public sealed class BenchOptions
                 case "--dedup-window":
                     o.DedupWindow = NextInt();
                     break;
+                case "--timeline-capacity":
+                    o.TimelineCapacity = NextInt();
+                    break;
                 case "--many-messages":
                     o.ManyMessages = NextInt();
                     break;
@@ -276,7 +282,7 @@ public sealed class BenchOptions
     /// <summary>The help text.</summary>
     public const string Usage = """
         usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream,outage] [--check-targets]
-               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--hot-messages N]
+               [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--timeline-capacity N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]

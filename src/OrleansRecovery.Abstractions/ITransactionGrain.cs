@@ -60,4 +60,21 @@ public interface ITransactionGrain : IGrainWithStringKey
     /// <summary>Returns the application's data for this transaction (its type is the application's), or null before any.</summary>
     [Alias("GetDataAsync")]
     Task<object?> GetDataAsync();
+
+    /// <summary>
+    /// One page of the parked normal messages, from position <paramref name="from"/> (0 is the next to replay), at most
+    /// <paramref name="take"/> entries: position, message id, type, size, when parked and a payload excerpt. Answers from the last
+    /// acknowledged state without waiting behind writes in progress; its cost does not grow with the depth of the log.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="from"/> is negative or <paramref name="take"/> is not 1..<see cref="PendingPage.MaxTake"/>.</exception>
+    [Alias("GetPendingAsync")]
+    Task<PendingPage> GetPendingAsync(long from, int take);
+
+    /// <summary>
+    /// What replay would do now with the first <paramref name="max"/> parked entries: the logic runs over them against the current
+    /// data, in memory; nothing is written. Per entry: applied, rejected, in doubt, would throw or not reached; and the resulting data.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="max"/> is not 1..<see cref="ReplayPreview.MaxEntries"/>.</exception>
+    [Alias("PreviewReplayAsync")]
+    Task<ReplayPreview> PreviewReplayAsync(int max);
 }

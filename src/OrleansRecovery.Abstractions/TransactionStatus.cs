@@ -43,4 +43,7 @@ public sealed record TransactionStatus
 
     /// <summary>True when the current recovery has not completed within the configured time (<c>StuckAfter</c>).</summary>
     [Id(12)] public bool Stuck { get; init; }
+
+    /// <summary>The transaction's timeline, oldest first (bounded: <c>TimelineCapacity</c> entries; empty when switched off).</summary>
+    [Id(13)] public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];
 }

@@ -74,6 +74,77 @@ internal static class AdminApi
         }
     }
 
+    /// <summary><c>api/pending?id=…&amp;from=N&amp;take=M</c>: one page of a transaction's parked messages.</summary>
+    public static async Task<IResult> PendingAsync(HttpContext context, IGrainFactory grains, string? id, long? from, int? take)
+    {
+        if (TransactionProblem(id) is { } bad)
+        {
+            return bad;
+        }
+
+        var (first, most) = (from ?? 0, take ?? 50);
+        try
+        {
+            PendingPage.Validate(first, most);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        try
+        {
+            var page = await grains.GetTransaction(id!).GetPendingAsync(first, most).WaitAsync(context.RequestAborted);
+            return Results.Json(new AdminPendingView(Now(context), page), Json);
+        }
+        catch (Exception ex) when (IsClusterTrouble(ex))
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"Transaction '{id}' did not answer: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary><c>api/preview?id=…&amp;max=N</c>: what replay would do now with the parked messages; nothing is written.</summary>
+    public static async Task<IResult> PreviewAsync(HttpContext context, IGrainFactory grains, string? id, int? max)
+    {
+        if (TransactionProblem(id) is { } bad)
+        {
+            return bad;
+        }
+
+        var most = max ?? 1_000;
+        try
+        {
+            ReplayPreview.Validate(most);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        try
+        {
+            var preview = await grains.GetTransaction(id!).PreviewReplayAsync(most).WaitAsync(context.RequestAborted);
+            var (json, error) = ToJson(preview.ResultingData);
+            return Results.Json(new AdminPreviewView(Now(context), preview with { ResultingData = null }, json, error), Json);
+        }
+        catch (Exception ex) when (IsClusterTrouble(ex))
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"Transaction '{id}' did not answer: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The 400 answer for a missing or unusable transaction id, or null when it is usable.</summary>
+    private static IResult? TransactionProblem(string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "id is missing: name the transaction with ?id=TRANSACTION.");
+        }
+
+        // Never activate a grain under a key the engine refuses: the answer names what is wrong with it instead.
+        return TransactionIds.Problem(id) is { } problem ? Problem(StatusCodes.Status400BadRequest, problem) : null;
+    }
+
     /// <summary><c>api/scopes/{scope}</c>: a recovery scope's state and its current (or last) opening's progress.</summary>
     public static async Task<IResult> ScopeAsync(HttpContext context, IGrainFactory grains, string scope)
     {

@@ -2,10 +2,30 @@ using System.Text.Json;
 
 namespace OrleansRecovery.Admin;
 
-/// <summary>What the page needs to know before its first request: where the dashboard is and how often to refresh.</summary>
+/// <summary>What the page needs to know before its first request: where the dashboard is, how often to refresh, who may act.</summary>
 /// <param name="DashboardUrl">The Orleans Dashboard's address, or null.</param>
 /// <param name="RefreshMilliseconds">How often the page asks again.</param>
-internal sealed record AdminSettingsView(string? DashboardUrl, int RefreshMilliseconds);
+/// <param name="CanAct">True when the host's operator policy lets this user act (the page shows its actions only then).</param>
+/// <param name="Actor">The identity actions would be recorded under.</param>
+/// <param name="OperatorPolicy">True when the host configured an operator policy (false: the page is read-only for everyone).</param>
+internal sealed record AdminSettingsView(string? DashboardUrl, int RefreshMilliseconds, bool CanAct, string Actor, bool OperatorPolicy);
+
+/// <summary>The body of <c>POST api/actions/{action}</c>.</summary>
+/// <param name="Target">The transaction id, scope name or campaign id acted on.</param>
+/// <param name="Reason">Why (required; recorded with the acting identity).</param>
+/// <param name="Type">campaign-complete only: the recovery message type sent to every entered member.</param>
+/// <param name="Payload">campaign-complete only: that message's payload.</param>
+internal sealed record AdminActionRequest(string? Target, string? Reason, string? Type = null, string? Payload = null);
+
+/// <summary>The answer of an action: what was done, to what, by whom, why, when, and the grain's answer.</summary>
+/// <param name="Action">The action's name.</param>
+/// <param name="Target">What it was done to.</param>
+/// <param name="Actor">Who did it (the user's name).</param>
+/// <param name="Reason">Why, as given.</param>
+/// <param name="At">When the server took it.</param>
+/// <param name="Outcome">The result in words.</param>
+/// <param name="Result">The grain's answer (recovery, status, scope state or campaign progress).</param>
+internal sealed record AdminActionView(string Action, string Target, string Actor, string Reason, DateTimeOffset At, string Outcome, object Result);
 
 /// <summary>One answer of <c>api/transactions</c>: the registry's entries and the server's clock, so ages do not depend on the browser's.</summary>
 /// <param name="Now">The server's time when the registry answered.</param>
@@ -32,3 +52,15 @@ internal sealed record AdminScopeView(DateTimeOffset Now, RecoveryScopeState Sco
 /// <param name="Now">The server's time when the campaign answered.</param>
 /// <param name="Progress">Members, entered, counts by state, rate, oldest, stuck list and estimate.</param>
 internal sealed record AdminCampaignView(DateTimeOffset Now, CampaignProgress Progress);
+
+/// <summary>One answer of <c>api/pending</c>: a page of the parked messages.</summary>
+/// <param name="Now">The server's time when the grain answered.</param>
+/// <param name="Page">The page (entries, depth, next position).</param>
+internal sealed record AdminPendingView(DateTimeOffset Now, PendingPage Page);
+
+/// <summary>One answer of <c>api/preview</c>: the replay preview, its resulting data as JSON.</summary>
+/// <param name="Now">The server's time when the grain answered.</param>
+/// <param name="Preview">Per-entry verdicts and the stopping point (its data is in <paramref name="Data"/>).</param>
+/// <param name="Data">The resulting data as JSON, or null.</param>
+/// <param name="DataError">Why the data cannot be shown, or null.</param>
+internal sealed record AdminPreviewView(DateTimeOffset Now, ReplayPreview Preview, JsonElement? Data, string? DataError);

@@ -15,8 +15,23 @@ public sealed class TransactionAdminOptions
     /// <summary>Most registry entries one page shows (default 500; between 1 and 10,000).</summary>
     public int MaxEntries { get; set; } = 500;
 
+    /// <summary>
+    /// The ASP.NET Core authorization policy an operator must satisfy to act from the page (begin recovery, retry or skip a held
+    /// message, open or close a scope, start or complete a campaign), or null (the default): then the page is read-only, its
+    /// action endpoints refuse every request (403) and it shows no action. The host defines the policy
+    /// (<c>AddAuthorization(o =&gt; o.AddPolicy(name, …))</c>) and its authentication; the acting identity is the user's name.
+    /// </summary>
+    public string? OperatorPolicy { get; set; }
+
     internal void Validate()
     {
+        if (OperatorPolicy is not null && string.IsNullOrWhiteSpace(OperatorPolicy))
+        {
+            throw new ArgumentException(
+                $"{nameof(TransactionAdminOptions)}.{nameof(OperatorPolicy)} is blank; name a policy, or leave it null for a read-only page.",
+                nameof(OperatorPolicy));
+        }
+
         if (RefreshInterval < TimeSpan.FromMilliseconds(250) || RefreshInterval > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentOutOfRangeException(nameof(RefreshInterval), RefreshInterval,

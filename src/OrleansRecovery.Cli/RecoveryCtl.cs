@@ -70,6 +70,8 @@ internal static class RecoveryCtl
         root.Add(StatusCommand.Create(context));
         root.Add(ListCommand.Create(context));
         root.Add(ShowCommand.Create(context));
+        root.Add(PendingCommand.Create(context));
+        root.Add(PreviewCommand.Create(context));
         root.Add(SendCommand.Create(context));
         root.Add(BeginRecoveryCommand.Create(context));
         root.Add(ScopeCommand.Create(context));

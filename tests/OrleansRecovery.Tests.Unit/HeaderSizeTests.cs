@@ -71,10 +71,59 @@ public sealed class HeaderSizeTests
         Assert.True(reloaded.Pending.IsEmpty);
     }
 
-    /// <summary>The state after the benchmark's 20 credits (ids m0..m19).</summary>
-    private static TransactionState TwentyCredits()
+    [Fact]
+    public void AHealthyTransaction_WritesTheSameHeaderBytes_WithTheTimelineOnOrOff()
+    {
+        // The benchmark's "many" transactions never leave Normal: the timeline must cost them nothing in storage.
+        var on = TwentyCredits(new RecoveryLimits());
+        var off = TwentyCredits(new RecoveryLimits { TimelineCapacity = 0 });
+
+        var serializer = new ExactSizeGrainStorageSerializer(Serializer);
+        Assert.Equal(serializer.Serialize(TransactionRecords.ToHeader(off)).ToArray(), serializer.Serialize(TransactionRecords.ToHeader(on)).ToArray());
+    }
+
+    [Fact]
+    public void AFullTimeline_AddsAFewKilobytes_AndNoMoreAfterManyRecoveries()
     {
         var machine = new RecoveryStateMachine(new LedgerLogic(), new RecoveryLimits());
+        var state = TwentyCredits();
+        long afterTen = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            // A typical recovery: an operator's reason, three parked credits, a reconciliation, a replay: five entries.
+            var recoveryId = $"{i:D4}{Guid.Empty:N}"[..32];
+            state = machine.BeginRecovery(state, TransactionId, "PSP timeout on the last debit; reconcile first [by alice via admin page]", Now, recoveryId).State;
+            state = machine.Submit(state, TransactionId,
+                [LedgerMessages.Credit($"p{i}a", 1), LedgerMessages.Credit($"p{i}b", 1), LedgerMessages.Credit($"p{i}c", 1)], Now, () => "unexpected").State;
+            state = machine.Submit(state, TransactionId, [LedgerMessages.Reconciled($"r{i}", recoveryId)], Now, () => "unexpected").State;
+            while (state.ReplayDue)
+            {
+                state = machine.ReplayBatch(state, Now, () => "unexpected").State;
+            }
+
+            if (i == 9)
+            {
+                afterTen = TimelineBytes(state);
+            }
+        }
+
+        // Full after ten recoveries (50 entries recorded, 32 kept): a few KB; ninety recoveries later, the same (P13).
+        Assert.Equal(32, state.Timeline.Count);
+        Assert.InRange(afterTen, 1_000, 6_000);
+        Assert.InRange(TimelineBytes(state), afterTen - 64, afterTen + 64);
+    }
+
+    /// <summary>What the timeline adds to the stored header (the data left out: the ledger's statement grows on its own).</summary>
+    private static long TimelineBytes(TransactionState state) =>
+        HeaderBytes(state with { Data = null }) - HeaderBytes(state with { Data = null, Timeline = [] });
+
+    private static long HeaderBytes(TransactionState state) =>
+        new ExactSizeGrainStorageSerializer(Serializer).Serialize(TransactionRecords.ToHeader(state)).ToArray().Length;
+
+    /// <summary>The state after the benchmark's 20 credits (ids m0..m19).</summary>
+    private static TransactionState TwentyCredits(RecoveryLimits? limits = null)
+    {
+        var machine = new RecoveryStateMachine(new LedgerLogic(), limits ?? new RecoveryLimits());
         var state = machine.NewState(TransactionId);
         for (var i = 0; i < 20; i++)
         {

@@ -7,6 +7,11 @@
   let refreshMs = 2000;
   let timer = 0;
   let filter = "all";
+  const pageSize = 50;
+  let pendingFrom = 0;
+  let pendingOf = "";
+  let canAct = false;
+  let asked = null; // the action waiting for confirmation: { action, body, text }
 
   const stateOf = (entry) => entry.stuck ? "stuck"
     : entry.mode === "Faulted" ? "faulted"
@@ -88,6 +93,11 @@
     list.append(dt, dd);
   }
 
+  const timelineText = {
+    RecoveryBegun: "recovery begun", Parked: "parked", RecoveryMessages: "recovery messages", RecoveryCompleted: "recovery completed",
+    Replayed: "replayed", Faulted: "faulted", Retried: "retried", Skipped: "skipped",
+  };
+
   function renderDetail(view) {
     const s = view.status;
     const list = $("detail-fields");
@@ -112,9 +122,144 @@
     for (const r of (s.recentRejections || []).slice(-5)) {
       field(list, "rejection", "Rejected", `${r.messageId} (${r.type}): ${r.code}: ${r.reason}`);
     }
+    const timeline = $("timeline").tBodies[0];
+    timeline.replaceChildren();
+    for (const e of (s.timeline || [])) {
+      const row = document.createElement("tr");
+      row.dataset.kind = e.kind;
+      cell(row, time(e.at), "at");
+      cell(row, timelineText[e.kind] || e.kind, "kind");
+      cell(row, e.count ? String(e.count) : "", "count num");
+      cell(row, e.text, "text");
+      timeline.appendChild(row);
+    }
+    $("timeline").hidden = timeline.rows.length === 0;
+    $("timeline-empty").hidden = timeline.rows.length > 0;
     $("detail-data").textContent = view.data !== null && view.data !== undefined
       ? JSON.stringify(view.data, null, 2)
       : (view.dataError || "(no data yet)");
+  }
+
+  function renderPending(view) {
+    const page = view.page;
+    const body = $("pending").tBodies[0];
+    body.replaceChildren();
+    for (const e of page.entries) {
+      const row = document.createElement("tr");
+      row.dataset.position = String(e.position);
+      row.dataset.messageId = e.messageId;
+      cell(row, String(e.position), "pos num");
+      cell(row, String(e.sequence), "seq num");
+      cell(row, e.messageId, "message id");
+      cell(row, e.type, "type");
+      cell(row, String(e.sizeBytes), "size num");
+      cell(row, time(e.parkedAt), "parked");
+      cell(row, e.payloadExcerpt + (e.payloadTruncated ? "…" : ""), "payload");
+      body.appendChild(row);
+    }
+    const last = page.from + page.entries.length - 1;
+    $("pending-range").textContent = page.entries.length > 0
+      ? `${page.from}–${last} of ${page.pendingCount}`
+      : `${page.pendingCount} in all`;
+    $("pending-empty").hidden = page.entries.length > 0;
+    $("pending").hidden = page.entries.length === 0;
+    $("pending-prev").disabled = page.from === 0;
+    $("pending-next").disabled = page.nextFrom === null || page.nextFrom === undefined;
+    $("pending-next").dataset.next = page.nextFrom ?? "";
+  }
+
+  const verdictText = { Applied: "applied", Rejected: "rejected", InDoubt: "in doubt", WouldThrow: "would throw", NotReached: "not reached" };
+
+  function renderPreview(view) {
+    const p = view.preview;
+    const counts = { Applied: 0, Rejected: 0, InDoubt: 0, WouldThrow: 0, NotReached: 0 };
+    const body = $("preview-entries").tBodies[0];
+    body.replaceChildren();
+    for (const e of p.entries) {
+      counts[e.verdict]++;
+      const row = document.createElement("tr");
+      row.dataset.messageId = e.messageId;
+      row.dataset.verdict = e.verdict;
+      cell(row, String(e.position), "pos num");
+      cell(row, e.messageId, "message id");
+      cell(row, e.type, "type");
+      cell(row, verdictText[e.verdict] || e.verdict, `verdict verdict-${e.verdict}`);
+      cell(row, e.reason || "", "reason");
+      body.appendChild(row);
+    }
+    let summary = `${p.entries.length} of ${p.pendingCount} parked previewed at ${time(view.now)}: ` +
+      Object.entries(counts).map(([k, n]) => `${verdictText[k]} ${n}`).join(", ") + ". Nothing was written.";
+    if (p.stopsAt !== null && p.stopsAt !== undefined) summary += ` Replay would stop at position ${p.stopsAt}; the rest stay parked.`;
+    $("preview-summary").textContent = summary;
+    $("preview-data").textContent = view.data !== null && view.data !== undefined
+      ? JSON.stringify(view.data, null, 2)
+      : (view.dataError || "(no data)");
+    $("preview").hidden = false;
+  }
+
+  async function runPreview() {
+    const id = openId();
+    if (!id) return;
+    $("preview-run").disabled = true;
+    try {
+      renderPreview(await getJson("api/preview?id=" + encodeURIComponent(id)));
+      showError($("preview-error"), null);
+    } catch (error) {
+      showError($("preview-error"), error);
+    } finally {
+      $("preview-run").disabled = false;
+    }
+  }
+
+  // Operators' actions: each asks for confirmation and a reason, then POSTs; the answer says who did what.
+  function ask(action, target, text, extra) {
+    if (!canAct || !target) return;
+    asked = { action, body: Object.assign({ target }, extra || {}) };
+    $("confirm-text").textContent = text;
+    $("confirm-reason").value = "";
+    $("confirm-ok").disabled = true;
+    $("confirm").hidden = false;
+    $("confirm-reason").focus();
+  }
+
+  function closeConfirm() {
+    asked = null;
+    $("confirm").hidden = true;
+  }
+
+  async function confirmAction() {
+    if (!asked) return;
+    const { action, body } = asked;
+    body.reason = $("confirm-reason").value.trim();
+    closeConfirm();
+    const result = $("action-result");
+    result.hidden = false;
+    result.dataset.state = "running";
+    result.textContent = `${action} of ${body.target}…`;
+    try {
+      const response = await fetch("api/actions/" + action, {
+        method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      });
+      if (!response.ok) {
+        let detail = `${response.status} ${response.statusText}`;
+        try { const problem = await response.json(); if (problem.detail) detail = problem.detail; } catch { /* not JSON */ }
+        throw new Error(detail);
+      }
+      const view = await response.json();
+      result.dataset.state = "done";
+      result.textContent = `${view.action} of ${view.target} by ${view.actor} at ${time(view.at)}: ${view.outcome}. Reason: ${view.reason}`;
+    } catch (error) {
+      result.dataset.state = "failed";
+      result.textContent = `${action} of ${body.target} failed: ${error.message || error}`;
+    }
+    refresh();
+  }
+
+  function renderActions(status) {
+    $("detail-actions").hidden = !canAct;
+    $("act-begin").hidden = status.mode !== "Normal";
+    $("act-retry").hidden = status.mode !== "Faulted";
+    $("act-skip").hidden = status.mode !== "Faulted";
   }
 
   function openId() {
@@ -139,8 +284,18 @@
     $("detail").hidden = !id;
     if (id) {
       $("detail-id").textContent = id;
+      if (pendingOf !== id) {
+        // Another transaction: start from its first parked message, and drop the previous one's preview.
+        pendingOf = id;
+        pendingFrom = 0;
+        $("preview").hidden = true;
+        showError($("preview-error"), null);
+      }
       try {
-        renderDetail(await getJson("api/transaction?id=" + encodeURIComponent(id)));
+        const detail = await getJson("api/transaction?id=" + encodeURIComponent(id));
+        renderDetail(detail);
+        renderActions(detail.status);
+        renderPending(await getJson(`api/pending?id=${encodeURIComponent(id)}&from=${pendingFrom}&take=${pageSize}`));
         showError($("detail-error"), null);
       } catch (error) {
         showError($("detail-error"), error);
@@ -153,6 +308,11 @@
     try {
       const settings = await getJson("api/settings");
       refreshMs = settings.refreshMilliseconds || refreshMs;
+      canAct = settings.canAct === true;
+      $("operator").textContent = canAct ? `Operator: ${settings.actor}`
+        : settings.operatorPolicy ? `Read-only for ${settings.actor}` : "Read-only";
+      $("operations").hidden = !canAct;
+      if (canAct) $("footer").textContent = "Actions ask for a reason and are recorded with your name. recoveryctl does the same from a terminal.";
       if (settings.dashboardUrl) {
         const link = $("dashboard-link");
         link.href = settings.dashboardUrl;
@@ -164,6 +324,22 @@
     $("filter").addEventListener("change", (e) => { filter = e.target.value; refresh(); });
     $("open-form").addEventListener("submit", (e) => { e.preventDefault(); const v = $("open-id").value.trim(); if (v) open(v); });
     $("detail-close").addEventListener("click", () => { history.replaceState(null, "", location.pathname + location.search); refresh(); });
+    $("pending-prev").addEventListener("click", () => { pendingFrom = Math.max(0, pendingFrom - pageSize); refresh(); });
+    $("pending-next").addEventListener("click", (e) => { const next = Number(e.target.dataset.next); if (next > 0) { pendingFrom = next; refresh(); } });
+    $("preview-run").addEventListener("click", runPreview);
+    const value = (id) => $(id).value.trim();
+    $("act-begin").addEventListener("click", () => ask("begin-recovery", openId(), `Put transaction ${openId()} into recovery? Its normal messages are parked until a recovery message completes it.`));
+    $("act-retry").addEventListener("click", () => ask("retry", openId(), `Apply the held message of ${openId()} again now?`));
+    $("act-skip").addEventListener("click", () => ask("skip", openId(), `Give up on the held message of ${openId()}? It is kept in the rejection history; the transaction returns to Normal and replays what was parked.`));
+    $("act-scope-open").addEventListener("click", () => ask("scope-open", value("scope-name"), `Open recovery scope ${value("scope-name")}? Every transaction of it enters recovery on its next message.`));
+    $("act-scope-close").addEventListener("click", () => ask("scope-close", value("scope-name"), `Close recovery scope ${value("scope-name")}? No further transaction enters recovery for it.`));
+    $("act-campaign-start").addEventListener("click", () => ask("campaign-start", value("campaign-id"), `Start campaign ${value("campaign-id")}? Its members enter recovery in order.`));
+    $("act-campaign-complete").addEventListener("click", () => ask("campaign-complete", value("campaign-id"),
+      `Send '${value("campaign-type")}' to every entered member of campaign ${value("campaign-id")}?`, { type: value("campaign-type"), payload: $("campaign-payload").value }));
+    $("confirm-reason").addEventListener("input", () => { $("confirm-ok").disabled = !value("confirm-reason"); });
+    $("confirm-ok").addEventListener("click", confirmAction);
+    $("confirm-cancel").addEventListener("click", closeConfirm);
+    for (const form of [$("scope-form"), $("campaign-form")]) form.addEventListener("submit", (e) => e.preventDefault());
     window.addEventListener("hashchange", refresh);
     refresh();
   }

@@ -10,8 +10,8 @@ using Spectre.Console.Rendering;
 namespace OrleansRecovery.Cli.Commands;
 
 /// <summary>
-/// <c>show &lt;tx&gt; [--lines N]</c>: one transaction's mode, recovery, held message, pending log, counters, recent rejections and
-/// data (a ledger statement for the reference logic).
+/// <c>show &lt;tx&gt; [--lines N]</c>: one transaction's mode, recovery, held message, pending log, counters, recent rejections,
+/// timeline and data (a ledger statement for the reference logic).
 /// </summary>
 internal static class ShowCommand
 {
@@ -100,9 +100,36 @@ internal static class ShowCommand
             console.Write(rejections);
         }
 
+        if (status.Timeline.Count > 0)
+        {
+            console.WriteLine();
+            console.MarkupLine($"[bold]Timeline[/] ({status.Timeline.Count}, oldest first)");
+            var timeline = new Table().Border(TableBorder.Rounded)
+                .AddColumn("At").AddColumn("Event").AddColumn(new TableColumn("Count").RightAligned()).AddColumn("Detail");
+            foreach (var e in status.Timeline)
+            {
+                timeline.AddRow(Formats.Time(e.At), TimelineText(e.Kind), e.Count == 0 ? "" : Formats.Count(e.Count), Formats.Text(e.Text));
+            }
+
+            console.Write(timeline);
+        }
+
         console.WriteLine();
         console.Write(DataView(data, dataError, maxLines));
     }
+
+    private static string TimelineText(TimelineEventKind kind) => kind switch
+    {
+        TimelineEventKind.RecoveryBegun => "recovery begun",
+        TimelineEventKind.Parked => "parked",
+        TimelineEventKind.RecoveryMessages => "recovery messages",
+        TimelineEventKind.RecoveryCompleted => "recovery completed",
+        TimelineEventKind.Replayed => "replayed",
+        TimelineEventKind.Faulted => "faulted",
+        TimelineEventKind.Retried => "retried",
+        TimelineEventKind.Skipped => "skipped",
+        _ => kind.ToString(),
+    };
 
     private static async Task<(object? Data, string? Error)> ReadDataAsync(ITransactionGrain grain)
     {
@@ -117,7 +144,8 @@ internal static class ShowCommand
         }
     }
 
-    private static IRenderable DataView(object? data, string? dataError, int maxLines)
+    /// <summary>The application's data: a ledger statement for the reference logic, JSON for any other type.</summary>
+    public static IRenderable DataView(object? data, string? dataError, int maxLines)
     {
         switch (data)
         {

@@ -276,6 +276,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
             LastReplayError = _replay?.LastError,
             Fault = state.Fault,
             Stuck = state.IsStuck(now, _options.StuckAfter),
+            Timeline = state.Timeline,
         };
     }
 
@@ -486,4 +487,31 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     }
 
     private static string NewRecoveryId() => Guid.NewGuid().ToString("N");
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Read from the last acknowledged state (<see cref="CommittedAsync"/>), not through the work queue: an operator paging a deep log
+    /// during a replay or a burst of submissions is answered at once, and sees only what storage already holds.
+    /// </remarks>
+    public async Task<PendingPage> GetPendingAsync(long from, int take)
+    {
+        PendingPage.Validate(from, take);
+        return PendingPages.Read(await CommittedAsync(), TransactionId, from, take);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A pure function over the last acknowledged state; nothing is written, nothing adopted (see <see cref="GetPendingAsync"/>).</remarks>
+    public async Task<ReplayPreview> PreviewReplayAsync(int max)
+    {
+        ReplayPreview.Validate(max);
+        return _machine.PreviewReplay(await CommittedAsync(), TransactionId, max);
+    }
+
+    /// <summary>
+    /// The last acknowledged state, without waiting behind the work queue: <c>_state</c> is immutable and replaced only after the
+    /// write covering it succeeded, so any value read is one storage holds. After a failed write it is null; then the read waits its
+    /// turn and reloads, as every decision does.
+    /// </summary>
+    private Task<TransactionState> CommittedAsync() =>
+        _state is { } committed ? Task.FromResult(committed) : _work.RunExclusiveAsync(() => CurrentAsync(CancellationToken.None));
 }

@@ -79,6 +79,13 @@ public sealed class TransactionRecoveryOptions
     public int RejectionHistory { get; set; } = 50;
 
     /// <summary>
+    /// Entries each transaction's timeline keeps (recovery begun and by whom, parked counts, recovery messages, completion, replay,
+    /// faults, retries, skips), oldest dropped first. Default 32, 0–256; 0 switches it off. Kept in the header record and written
+    /// only with header writes that happen anyway; a healthy transaction records nothing, so its header does not grow.
+    /// </summary>
+    public int TimelineCapacity { get; set; } = 32;
+
+    /// <summary>
     /// A recovery not completed within this time is stuck: flagged in status, registry, metrics and logs, and its
     /// <see cref="RecoveryRequested"/> event is published again (then every RegistryReconcileInterval while it stays stuck). Default 10 minutes.
     /// </summary>
@@ -147,6 +154,7 @@ public sealed class TransactionRecoveryOptions
         SegmentMaxBytes = SegmentMaxBytes,
         ReplayBatchSize = ReplayBatchSize,
         RejectionHistory = RejectionHistory,
+        TimelineCapacity = TimelineCapacity,
     };
 
     /// <summary>

@@ -41,6 +41,7 @@ public sealed class TransactionRecoveryOptionsValidator : IValidateOptions<Trans
         Range(nameof(options.PoisonMaxAttempts), options.PoisonMaxAttempts, 1, 100);
         Range(nameof(options.ReplayBatchSize), options.ReplayBatchSize, 1, 10_000);
         Range(nameof(options.RejectionHistory), options.RejectionHistory, 0, 1_000);
+        Range(nameof(options.TimelineCapacity), options.TimelineCapacity, 0, 256);
         if (options.MaxPayloadBytes + 1_024 > options.SegmentMaxBytes)
         {
             failures.Add($"{TransactionRecoveryOptions.SectionName}:MaxPayloadBytes ({options.MaxPayloadBytes}) must leave room for one message " +

@@ -180,6 +180,69 @@ public sealed record PendingLog
     }
 
     /// <summary>
+    /// Up to <paramref name="take"/> unapplied entries from position <paramref name="from"/> (0 is the first unapplied), in admission
+    /// order; empty past the end. The segment holding the position is found by binary search over the segments' first sequences
+    /// (sequences have no gaps), so a page costs O(log S + take) whatever the depth, and nothing else of the log is copied.
+    /// </summary>
+    public IReadOnlyList<PendingEntry> Page(long from, int take)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        if (take == 0 || from >= Count)
+        {
+            return [];
+        }
+
+        var sequence = ReplayPosition + from;
+        var index = SegmentHolding(sequence);
+        var page = new List<PendingEntry>((int)Math.Min(take, Count - from));
+        for (; index < Segments.Count && page.Count < take; index++)
+        {
+            var entries = Segments[index].Entries;
+            var start = entries.IsEmpty ? 0 : (int)Math.Max(0, sequence - entries[0].Sequence);
+            for (var i = start; i < entries.Count && page.Count < take; i++)
+            {
+                page.Add(entries[i]);
+            }
+        }
+
+        return page;
+    }
+
+    /// <summary>The index in <see cref="Segments"/> of the last non-empty segment whose first entry is at or before <paramref name="sequence"/>.</summary>
+    private int SegmentHolding(long sequence)
+    {
+        int low = 0, high = Segments.Count - 1, found = 0;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+
+            // An empty segment (the write target before its first entry) has no first sequence: probe the nearest one before it.
+            var probe = middle;
+            while (probe >= low && Segments[probe].Entries.IsEmpty)
+            {
+                probe--;
+            }
+
+            if (probe < low)
+            {
+                low = middle + 1;
+            }
+            else if (Segments[probe].Entries[0].Sequence <= sequence)
+            {
+                found = probe;
+                low = middle + 1;
+            }
+            else
+            {
+                high = probe - 1;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// Marks the first <paramref name="count"/> unapplied entries applied. Returns the new log and the indices of segments that
     /// now hold nothing unapplied (garbage, to be cleared after the header write that records the new position).
     /// </summary>

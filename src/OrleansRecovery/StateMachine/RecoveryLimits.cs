@@ -36,6 +36,9 @@ public sealed record RecoveryLimits
     /// <summary>How many rejected messages are kept for operators to see.</summary>
     public int RejectionHistory { get; init; } = 50;
 
+    /// <summary>Entries a transaction's timeline keeps (the oldest drop out); 0 switches it off.</summary>
+    public int TimelineCapacity { get; init; } = 32;
+
     /// <summary>Longest accepted reason for beginning a recovery, in characters.</summary>
     public int MaxReasonLength { get; init; } = 1_024;
 }

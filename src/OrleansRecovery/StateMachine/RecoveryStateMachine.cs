@@ -9,7 +9,7 @@ namespace OrleansRecovery.StateMachine;
 /// messages, complete recovery, replay parked messages in order, answer duplicates and reject bad input. It performs no I/O:
 /// the grain stores <see cref="Transition.Writes"/> and only then adopts <see cref="Transition.State"/> and answers.
 /// </summary>
-public sealed class RecoveryStateMachine
+public sealed partial class RecoveryStateMachine
 {
     private readonly ITransactionLogic _logic;
 
@@ -241,6 +241,12 @@ public sealed class RecoveryStateMachine
             Counters = effects.Counters,
             Rejections = effects.Rejections,
         };
+        if (effects.Counters.Replayed - state.Counters.Replayed is > 0 and var replayed)
+        {
+            next = Timeline.Record(next, Limits, now, TimelineEventKind.Replayed,
+                $"replayed up to sequence {pending.ReplayPosition - 1}; {pending.Count} still parked", replayed);
+        }
+
         if ((started ?? scopeRecovery) is { } begun)
         {
             next = Entering(next, begun);
@@ -271,7 +277,8 @@ public sealed class RecoveryStateMachine
         var outcome = ApplyQueued(new QueuedEffects(state.Data, state.Counters, state.Rejections), fault.Message, now, newRecoveryId);
         if (outcome.Error is { } error)
         {
-            var again = state with { Fault = fault with { Error = error, Attempts = fault.Attempts + 1 } };
+            var again = Timeline.Record(state with { Fault = fault with { Error = error, Attempts = fault.Attempts + 1 } }, Limits, now,
+                TimelineEventKind.Retried, $"message {fault.Message.MessageId} failed again (attempt {fault.Attempts + 1}): {error}");
             return new Transition(again, [], new WriteSet { Header = true }, null);
         }
 
@@ -283,6 +290,9 @@ public sealed class RecoveryStateMachine
             Mode = TransactionMode.Normal,
             Fault = null,
         };
+        var how = outcome.Started is not null ? "left the transaction in doubt"
+            : outcome.Effects.Counters.Rejected > state.Counters.Rejected ? "was refused by the logic" : "was applied";
+        next = Timeline.Record(next, Limits, now, TimelineEventKind.Retried, $"message {fault.Message.MessageId} {how} (attempt {fault.Attempts + 1})");
         if (outcome.Started is { } started)
         {
             next = Entering(next, started);
@@ -307,7 +317,7 @@ public sealed class RecoveryStateMachine
         }
 
         var fault = RequireFault(state);
-        var skipped = state with
+        var skipped = Timeline.Record(state, Limits, now, TimelineEventKind.Skipped, $"message {fault.Message.MessageId}: {reason}") with
         {
             Mode = TransactionMode.Normal,
             Fault = null,
@@ -408,6 +418,13 @@ public sealed class RecoveryStateMachine
             Mode = completes ? TransactionMode.Normal : TransactionMode.Recovering,
             Recovery = completes ? null : state.Recovery,
         };
+        next = Timeline.Record(next, Limits, now, TimelineEventKind.RecoveryMessages, $"last: {message.MessageId} ({message.Type})", 1);
+        if (completes)
+        {
+            next = Timeline.Record(next, Limits, now, TimelineEventKind.RecoveryCompleted,
+                $"recovery {state.Recovery.RecoveryId} completed by {message.MessageId}; {next.Pending.Count} parked to replay", next.Pending.Count);
+        }
+
         var result = completes
             ? SubmitResult.Processed(message.MessageId) with { Reason = "Recovery completed." }
             : SubmitResult.Processed(message.MessageId);
@@ -446,11 +463,11 @@ public sealed class RecoveryStateMachine
         var decision = ApplyNormal(state.Data, message);
         if (decision.Threw)
         {
-            var held = Fault(state, message, decision.Reason!, 1, now) with
+            var held = Fault(state with
             {
                 Admitted = state.Admitted.Add(idHash),
                 Counters = state.Counters with { Queued = state.Counters.Queued + 1 },
-            };
+            }, message, decision.Reason!, 1, now, covers: 1);
             var answer = SubmitResult.Queued(message.MessageId) with
             {
                 Reason = $"Held: the transaction logic failed ({decision.Reason}). The transaction is faulted; the message will be retried, later messages wait behind it.",
@@ -471,12 +488,12 @@ public sealed class RecoveryStateMachine
 
             case NormalVerdict.InDoubt:
                 var recovery = new RecoveryInfo(newRecoveryId(), decision.Reason!, now) { Subject = message };
-                var inDoubt = Entering(state, recovery) with
+                var inDoubt = Entering(state with
                 {
                     Data = decision.Data,
                     Admitted = state.Admitted.Add(idHash),
                     Counters = state.Counters with { Queued = state.Counters.Queued + 1 },
-                };
+                }, recovery, covers: 1);
                 var result = SubmitResult.Queued(message.MessageId) with
                 {
                     Reason = $"In doubt: {decision.Reason} Recovery {recovery.RecoveryId} started; recovery decides this message's outcome.",
@@ -508,8 +525,11 @@ public sealed class RecoveryStateMachine
         return Answer(parked, answer, new WriteSet { Segments = [segment] });
     }
 
-    /// <summary>The state once <paramref name="recovery"/> has begun: recovering, and remembering the campaign it belongs to.</summary>
-    private static TransactionState Entering(TransactionState state, RecoveryInfo recovery)
+    /// <summary>
+    /// The state once <paramref name="recovery"/> has begun: recovering, remembering the campaign it belongs to, and saying so in
+    /// the timeline (why, and through which scope, campaign or in-doubt message).
+    /// </summary>
+    private TransactionState Entering(TransactionState state, RecoveryInfo recovery, long covers = 0)
     {
         var next = state with
         {
@@ -517,6 +537,7 @@ public sealed class RecoveryStateMachine
             Recovery = recovery,
             LastRecoveryCampaignId = recovery.CampaignId,
         };
+        next = Timeline.Record(next, Limits, recovery.Since, TimelineEventKind.RecoveryBegun, Timeline.Began(recovery), covers: covers);
         return recovery.CampaignId is { } campaign ? next.Joining(campaign) : next;
     }
 
@@ -617,12 +638,13 @@ public sealed class RecoveryStateMachine
         }
     }
 
-    private static TransactionState Fault(TransactionState state, TransactionMessage message, string error, int attempts, DateTimeOffset since) =>
-        state with
+    private TransactionState Fault(TransactionState state, TransactionMessage message, string error, int attempts, DateTimeOffset since,
+        long covers = 0) =>
+        Timeline.Record(state with
         {
             Mode = TransactionMode.Faulted,
             Fault = new FaultInfo(message, error, attempts, since),
-        };
+        }, Limits, since, TimelineEventKind.Faulted, $"message {message.MessageId} ({message.Type}) held: {error}", covers: covers);
 
     private Transition RejectBatch(TransactionState state, IReadOnlyList<TransactionMessage?> messages, DateTimeOffset now)
     {

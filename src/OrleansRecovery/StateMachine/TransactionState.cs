@@ -39,6 +39,9 @@ public sealed record TransactionState
     /// </summary>
     public ImmutableList<string> RecentCampaigns { get; init; } = [];
 
+    /// <summary>What happened to the transaction, oldest first, at most <see cref="RecoveryLimits.TimelineCapacity"/> entries.</summary>
+    public ImmutableList<TimelineEvent> Timeline { get; init; } = [];
+
     /// <summary>The campaign of the latest recovery begun (null if it had none): the campaign a replay after it belongs to.</summary>
     public string? LastRecoveryCampaignId { get; init; }
 

@@ -59,4 +59,7 @@ public sealed class TransactionHeaderRecord
 
     /// <summary>The campaign of the latest recovery begun.</summary>
     [Id(12)] public string? LastRecoveryCampaignId { get; set; }
+
+    /// <summary>The timeline, oldest first (bounded); null when empty, so a transaction that never had one is stored as before.</summary>
+    [Id(13)] public TimelineEvent[]? Timeline { get; set; }
 }

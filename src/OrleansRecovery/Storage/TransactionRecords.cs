@@ -25,6 +25,7 @@ public static class TransactionRecords
             Rejections = [.. state.Rejections],
             RecentCampaigns = state.RecentCampaigns.IsEmpty ? null : [.. state.RecentCampaigns],
             LastRecoveryCampaignId = state.LastRecoveryCampaignId,
+            Timeline = state.Timeline.IsEmpty ? null : [.. state.Timeline],
         };
     }
 
@@ -83,6 +84,7 @@ public static class TransactionRecords
             Rejections = [.. header.Rejections],
             RecentCampaigns = [.. header.RecentCampaigns ?? []],
             LastRecoveryCampaignId = header.LastRecoveryCampaignId,
+            Timeline = [.. header.Timeline ?? []],
         };
     }
 }
