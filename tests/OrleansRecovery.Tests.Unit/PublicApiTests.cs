@@ -15,6 +15,7 @@ public sealed class PublicApiTests
     {
         "OrleansRecovery.Abstractions",
         "OrleansRecovery",
+        "OrleansRecovery.AzureStorage",
         "OrleansRecovery.Client",
         "OrleansRecovery.Testing",
         "OrleansRecovery.Admin",

@@ -15,8 +15,8 @@ public static class TransactionRecoverySiloBuilderExtensions
     /// <see cref="TransactionRecoveryOptions.SectionName"/> section (then <paramref name="configure"/>) and validated when the host
     /// starts, each failure naming its key. The silo also needs a grain storage named
     /// <see cref="TransactionRecoveryOptions.StorageProviderName"/> and, to announce recoveries, a stream provider named
-    /// <see cref="TransactionRecoveryOptions.StreamProviderName"/>: Orleans' keys with <see cref="TransactionAzureProviderTypes"/>,
-    /// or <c>UseTransactionRecoveryAzureStorage</c>.
+    /// <see cref="TransactionRecoveryOptions.StreamProviderName"/>: Orleans' keys with the provider types of
+    /// <c>OrleansRecovery.AzureStorage</c>, or its <c>UseTransactionRecoveryAzureStorage</c>.
     /// </summary>
     public static ISiloBuilder AddTransactionRecovery<TLogic>(this ISiloBuilder builder,
         Action<OptionsBuilder<TransactionRecoveryOptions>>? configure = null)
