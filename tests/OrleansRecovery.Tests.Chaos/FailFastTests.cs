@@ -90,8 +90,8 @@ public sealed class FailFastTests(FailFastFixture fixture) : IClassFixture<FailF
 
         Assert.Equal(3, wrong.ExitCode);
         var line = Assert.Single(wrong.ErrorLines);
-        Assert.Contains("a gateway answered but closed the connection in Orleans' handshake, as a gateway of another cluster id does", line, StringComparison.Ordinal);
-        Assert.Contains("this client's cluster id is 'someone-else'; pass the silos' Orleans:ClusterId with --cluster-id", line, StringComparison.Ordinal);
+        Assert.True(line.Contains("a gateway answered but closed the connection in Orleans' handshake, as a gateway of another cluster id does", StringComparison.Ordinal)
+            && line.Contains("this client's cluster id is 'someone-else'; pass the silos' Orleans:ClusterId with --cluster-id", StringComparison.Ordinal), line);
         Assert.InRange(wrong.Elapsed, TimeSpan.Zero, Deadline);
         Assert.Equal(0, right.ExitCode); // the same gateway with its own cluster id: the id was the only problem
     }

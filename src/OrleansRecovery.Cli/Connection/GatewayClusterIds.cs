@@ -8,7 +8,7 @@ namespace OrleansRecovery.Cli.Connection;
 /// Notices a gateway that accepted the connection but refused this client during Orleans' handshake, which is what a gateway of
 /// another cluster id does. Both sides send a preamble with their cluster id; the gateway closes the connection on a mismatch,
 /// usually before its own preamble reaches the client (measured with Orleans 10.4.2: the client logs "Connection terminated
-/// prematurely"), sometimes after (the client logs <c>Unexpected cluster id "X", expected "Y"</c>). Orleans then reports only
+/// prematurely" or a ConnectionAbortedException "Underlying connection closed"), sometimes after (the client logs <c>Unexpected cluster id "X", expected "Y"</c>). Orleans then reports only
 /// that no gateway could be reached; this lets recoveryctl say that a gateway answered, and which flag to pass.
 /// </summary>
 internal sealed partial class GatewayClusterIds : ILoggerProvider
@@ -36,6 +36,10 @@ internal sealed partial class GatewayClusterIds : ILoggerProvider
     // The texts Orleans' ClientOutboundConnection throws with (Orleans 10.4.2); a change there only loses the better message.
     private const string Premature = "Connection terminated prematurely";
 
+    // Microsoft.AspNetCore.Connections.ConnectionAbortedException, by name: recoveryctl does not reference ASP.NET Core. A gateway
+    // that is down refuses the connection instead (a SocketException), so an abort means one answered and then hung up.
+    private const string AbortedType = "ConnectionAbortedException";
+
     [GeneratedRegex("Unexpected cluster id \"(?<answered>[^\"]*)\", expected \"[^\"]*\"", RegexOptions.CultureInvariant)]
     private static partial Regex Mismatch();
 
@@ -56,7 +60,9 @@ internal sealed partial class GatewayClusterIds : ILoggerProvider
                     return;
                 }
 
-                if (e is InvalidOperationException && e.Message.StartsWith(Premature, StringComparison.Ordinal))
+                // Either side of the race: the client's preamble read ends early, or its connection is aborted under it.
+                if ((e is InvalidOperationException && e.Message.StartsWith(Premature, StringComparison.Ordinal))
+                    || e.GetType().Name == AbortedType)
                 {
                     Volatile.Write(ref owner._closedInHandshake, 1);
                     return;
