@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Providers.Streams.AzureQueue;
@@ -70,7 +69,7 @@ public static class TransactionAzureStorageSiloBuilderExtensions
     /// Azure Queue persistent streams named <paramref name="name"/> on the account <paramref name="client"/> returns: implicit
     /// subscriptions only, the queues producers use (<see cref="TransactionAzureStorageOptions.QueuePrefix"/>, <c>QueueCount</c>),
     /// the pulling agent and cache tuned as <paramref name="azure"/> says, and a queue message that is not Orleans events read as
-    /// an empty batch (logged, counted, deleted) so that it cannot stall its queue.
+    /// an empty batch (logged, counted, deleted) so that it cannot stall its queue. The silo also calls <c>AddTransactionRecovery</c>.
     /// </summary>
     internal static ISiloBuilder AddTransactionRecoveryQueueStreams(this ISiloBuilder builder, string name,
         Func<IServiceProvider, QueueServiceClient> client, TransactionAzureStorageOptions azure)
@@ -92,8 +91,7 @@ public static class TransactionAzureStorageSiloBuilderExtensions
             c.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
         });
 
-        builder.Services.AddMetrics();
-        builder.Services.TryAddSingleton<RecoveryMetrics>();
+        // RecoveryMetrics (which counts such messages) is registered by AddTransactionRecovery, with what the engine gives it.
         builder.Services.AddKeyedSingleton<IQueueDataAdapter<string, IBatchContainer>>(name, (sp, _) =>
             new OrleansRecovery.Streams.UndeliverableQueueMessages(
                 ActivatorUtilities.CreateInstance<AzureQueueDataAdapterV2>(sp),
