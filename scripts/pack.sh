@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the NuGet packages into artifacts/packages (Release) and checks what each one holds:
-#   OrleansRecovery.Abstractions, OrleansRecovery (engine), OrleansRecovery.Client, OrleansRecovery.Testing, OrleansRecovery.Admin
+#   OrleansRecovery.Abstractions, OrleansRecovery (engine), OrleansRecovery.AzureStorage, OrleansRecovery.Client,
+#     OrleansRecovery.Testing, OrleansRecovery.Admin
 #     (the admin page for any ASP.NET Core host) - libraries,
 #     each with its assembly, its XML documentation and a README;
 #   OrleansRecovery.Cli - the operator CLI as a .NET tool (command: recoveryctl).
@@ -25,7 +26,7 @@ check() { # package-file entry-path   (the listing is read whole: grep -q closin
   say "MISSING in $(basename "$1"): $2"; failed=1
 }
 
-for id in OrleansRecovery.Abstractions OrleansRecovery OrleansRecovery.Client OrleansRecovery.Testing OrleansRecovery.Admin; do
+for id in OrleansRecovery.Abstractions OrleansRecovery OrleansRecovery.AzureStorage OrleansRecovery.Client OrleansRecovery.Testing OrleansRecovery.Admin; do
   pkg=$(ls "$OUT"/"$id".[0-9]*.nupkg 2>/dev/null | head -n1 || true)
   if [[ -z "$pkg" ]]; then say "MISSING package $id"; failed=1; continue; fi
   check "$pkg" "lib/net10.0/$id.dll"
@@ -42,7 +43,7 @@ else
   check "$tool" "README.md"
 fi
 
-unexpected=$(ls "$OUT"/*.nupkg | grep -vE '/OrleansRecovery(\.Abstractions|\.Client|\.Testing|\.Admin|\.Cli)?\.[0-9][^/]*\.nupkg$' || true)
+unexpected=$(ls "$OUT"/*.nupkg | grep -vE '/OrleansRecovery(\.Abstractions|\.AzureStorage|\.Client|\.Testing|\.Admin|\.Cli)?\.[0-9][^/]*\.nupkg$' || true)
 if [[ -n "$unexpected" ]]; then say "UNEXPECTED packages (set IsPackable=false?): $unexpected"; failed=1; fi
 
 for pkg in "$OUT"/*.nupkg; do

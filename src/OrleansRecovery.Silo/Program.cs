@@ -6,7 +6,8 @@ using OrleansRecovery.Hosting;
 using OrleansRecovery.Silo;
 
 // The OrleansRecovery silo. Usage: OrleansRecovery.Silo [--profile local|cluster|compose] [--config-dir DIR] [--Section:Key=value ...]
-// Exit codes: 0 stopped normally, 2 invalid configuration (the message names the setting), 1 failed to start or crashed.
+// Exit codes: 0 stopped normally, 2 invalid configuration, storage unreachable or refusing the key, or a port taken (one line
+// naming the setting), 1 failed to start or crashed.
 try
 {
     var profile = SiloHostBuilder.ResolveProfile(args);
@@ -33,6 +34,20 @@ try
         settings.Observability.PrometheusEnabled ? settings.Observability.PrometheusEndpoint : "off");
     SiloLog.Web(logger, settings.Web.Enabled ? $"{settings.Web.Url}{settings.Web.AdminPath}/" : "off",
         settings.Web.Enabled ? $"{settings.Web.Url}{settings.Web.DashboardPath}/" : "off");
+    // Fail in one line, within seconds, where Orleans would retry forever (storage) or fail deep in a stack trace (ports).
+    if (ListenPorts.FindTaken(host.Services, settings) is { } taken)
+    {
+        await Console.Error.WriteLineAsync(taken);
+        return 2;
+    }
+
+    var storageSetting = $"{SiloSettings.ConnectionStringKey} (profile {settings.Profile}; or the environment variable {SiloSettings.ConnectionStringEnvironmentVariable})";
+    if (await StorageProbe.ProbeAsync(settings.ConnectionString, storageSetting) is { } unreachable)
+    {
+        await Console.Error.WriteLineAsync(unreachable);
+        return 2;
+    }
+
     host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         SiloLog.Started(logger, settings.ClusterId, settings.GatewayPort));
 
@@ -50,10 +65,30 @@ catch (OptionsValidationException ex)
         string.Concat(ex.Failures.Select(f => Environment.NewLine + "  - " + f)));
     return 2;
 }
+catch (Exception ex) when (PortInUse(ex) is { } inUse)
+{
+    // A port taken between the check above and the listener's start: still one line.
+    await Console.Error.WriteLineAsync($"Port taken: {inUse}; check Orleans:SiloPort, Orleans:GatewayPort, Web:Port and Observability:Metrics:Prometheus:Port.");
+    return 2;
+}
 #pragma warning disable CA1031 // The host's last resort: report why the silo could not run, and exit non-zero.
 catch (Exception ex)
 #pragma warning restore CA1031
 {
     await Console.Error.WriteLineAsync($"Silo failed: {ex}");
     return 1;
+}
+
+static string? PortInUse(Exception exception)
+{
+    for (Exception? e = exception; e is not null; e = e.InnerException)
+    {
+        if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+            || (e is IOException && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+        {
+            return e.Message.Split('\n', 2)[0].Trim();
+        }
+    }
+
+    return null;
 }

@@ -96,7 +96,8 @@ public sealed class AzuriteInstance : IAsyncDisposable
 
     /// <summary>
     /// Finds the azurite executable: the <c>AZURITE_PATH</c> environment variable, else <c>node_modules/.bin/azurite</c> in
-    /// <see cref="AppContext.BaseDirectory"/>, the current directory, or any of their parents.
+    /// <see cref="AppContext.BaseDirectory"/>, the current directory, or any of their parents, else <c>azurite</c> on <c>PATH</c>
+    /// (<c>npm install -g azurite</c>).
     /// </summary>
     /// <exception cref="FileNotFoundException">Not found; the message says how to install it.</exception>
     public static string FindExecutable()
@@ -125,10 +126,19 @@ public sealed class AzuriteInstance : IAsyncDisposable
             }
         }
 
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
         throw new FileNotFoundException(
-            "Azurite was not found. Run `npm ci` at the repository root (it installs the azurite version pinned in package.json " +
-            "into node_modules), or set AZURITE_PATH to the azurite executable. Searched node_modules/.bin under: " +
-            string.Join(", ", searched.Distinct(StringComparer.Ordinal)), name);
+            "Azurite was not found. Install it (Node.js 20): `npm install -g azurite@3.37.0` (then it is on PATH), or " +
+            "`npm install --save-dev azurite@3.37.0` in your repository (node_modules/.bin), or set AZURITE_PATH to the azurite " +
+            "executable. Searched PATH and node_modules/.bin under: " + string.Join(", ", searched.Distinct(StringComparer.Ordinal)), name);
     }
 
     /// <summary>Kills Azurite and its child processes, and waits for it to exit.</summary>

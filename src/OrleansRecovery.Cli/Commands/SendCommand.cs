@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OrleansRecovery.Cli.Errors;
+using OrleansRecovery.Client;
 using OrleansRecovery.Cli.Input;
 using OrleansRecovery.Cli.Rendering;
 using Spectre.Console;
@@ -54,8 +55,9 @@ internal static class SendCommand
                 result.AddError("--payload, --id, --recovery and --recovery-id describe one message; with --file each line says them.");
             }
         });
-        command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, cancellationToken) =>
         {
+            // Everything is checked before connecting: a bad file or message is a usage error (exit 2), and nothing is sent.
             var tx = parse.GetRequiredValue(transaction);
             if (parse.GetValue(file) is { } messagesFile)
             {
@@ -65,32 +67,41 @@ internal static class SendCommand
                     throw CommandFailedException.Usage($"--batch-size is {size}; it must be at least 1.");
                 }
 
-                return await SendFileAsync(context.Console, client, tx, MessageFile.Read(messagesFile.FullName), size, token);
+                var messages = MessageFile.Read(messagesFile.FullName);
+                if (messages.Count == 0)
+                {
+                    throw CommandFailedException.Usage("the message file holds no messages.");
+                }
+
+                return context.RunAsync(parse, (client, token) => SendFileAsync(context.Console, client, tx, messages, size, token), cancellationToken);
+            }
+
+            if (!parse.GetValue(recovery) && parse.GetValue(recoveryId) is not null)
+            {
+                throw CommandFailedException.Usage("--recovery-id is for recovery messages; add --recovery.");
             }
 
             var messageId = parse.GetValue(id) ?? "cli-" + Guid.NewGuid().ToString("N")[..12];
             var message = parse.GetValue(recovery)
                 ? TransactionMessage.Recovery(messageId, parse.GetValue(type)!, parse.GetValue(payload) ?? "", parse.GetValue(recoveryId))
                 : TransactionMessage.Normal(messageId, parse.GetValue(type)!, parse.GetValue(payload) ?? "");
-            if (!parse.GetValue(recovery) && parse.GetValue(recoveryId) is not null)
-            {
-                throw CommandFailedException.Usage("--recovery-id is for recovery messages; add --recovery.");
-            }
-
-            SubmitResult result;
             try
             {
-                result = await client.SubmitAsync(tx, message);
+                TransactionClientValidation.ValidateMessage(message);
             }
             catch (ArgumentException ex) when (ex is not ArgumentNullException)
             {
                 throw CommandFailedException.Usage(ErrorReport.FirstLine(ex.Message).Split(" (Parameter", 2)[0]);
             }
 
-            context.Console.MarkupLine($"{Formats.Text(tx)} {Formats.Text(message.MessageId)} ({message.Kind} {Formats.Text(message.Type)}) → " +
-                Describe(result));
-            return result.Outcome == SubmitOutcome.Rejected ? ExitCodes.Failed : ExitCodes.Ok;
-        }, cancellationToken));
+            return context.RunAsync(parse, async (client, token) =>
+            {
+                var result = await client.SubmitAsync(tx, message);
+                context.Console.MarkupLine($"{Formats.Text(tx)} {Formats.Text(message.MessageId)} ({message.Kind} {Formats.Text(message.Type)}) → " +
+                    Describe(result));
+                return result.Outcome == SubmitOutcome.Rejected ? ExitCodes.Failed : ExitCodes.Ok;
+            }, cancellationToken);
+        });
         return command;
     }
 
@@ -116,11 +127,6 @@ internal static class SendCommand
     private static async Task<int> SendFileAsync(IAnsiConsole console, IClusterClient client, string tx,
         IReadOnlyList<TransactionMessage> messages, int batchSize, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0)
-        {
-            throw CommandFailedException.Usage("the message file holds no messages.");
-        }
-
         var tally = new OutcomeTally();
         var started = System.Diagnostics.Stopwatch.StartNew();
         await console.Progress()

@@ -46,6 +46,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
         builder.Logging.ClearProviders();
         var handshake = new TlsHandshakeFailures();
         builder.Logging.AddProvider(handshake);
+        var clusterIds = new GatewayClusterIds();
+        builder.Logging.AddProvider(clusterIds);
         var deadline = DateTimeOffset.UtcNow + settings.ConnectTimeout;
         Exception? lastFailure = null;
         string? refusedSilo = null;
@@ -59,7 +61,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
             client.UseConnectionRetryFilter(async (exception, token) =>
             {
                 lastFailure = exception;
-                if (DateTimeOffset.UtcNow + RetryPause >= deadline)
+
+                // A gateway of another cluster will not change its mind: stop now and say so.
+                if (clusterIds.ClosedInHandshake || DateTimeOffset.UtcNow + RetryPause >= deadline)
                 {
                     return false;
                 }
@@ -86,6 +90,20 @@ internal sealed class ClusterConnection : IAsyncDisposable
             var reason = ErrorReport.FirstLine((lastFailure ?? ex) is OperationCanceledException or TimeoutException
                 ? "no gateway answered"
                 : (lastFailure ?? ex).Message);
+
+            // A gateway answered but refused this client in Orleans' handshake: without TLS that is another cluster id. Say so,
+            // and which flag to pass, rather than "unable to connect".
+            if (clusterIds.Answered is { } answered)
+            {
+                reason = $"a gateway answered, but it belongs to cluster id '{answered}', not '{settings.Client.ClusterId}'; " +
+                    $"pass --cluster-id {answered} (or set Orleans:ClusterId, e.g. Orleans__ClusterId={answered})";
+            }
+            else if (clusterIds.ClosedInHandshake && settings.Client.Tls is null)
+            {
+                reason = $"a gateway answered but closed the connection in Orleans' handshake, as a gateway of another cluster id " +
+                    $"does: this client's cluster id is '{settings.Client.ClusterId}'; pass the silos' Orleans:ClusterId with --cluster-id " +
+                    "(their start-up log says it: 'OrleansRecovery silo started: cluster …'), or a --profile that has it";
+            }
 
             // A TLS failure explains the "unable to connect" better than Orleans can: say it, naming the settings to check.
             if (settings.Client.Tls is { } tls)

@@ -11,8 +11,12 @@ namespace Orleans.Hosting;
 public static class TransactionRecoverySiloBuilderExtensions
 {
     /// <summary>
-    /// Adds <c>TransactionGrain</c> driven by <typeparamref name="TLogic"/>. The silo also needs a grain storage named
-    /// <see cref="TransactionRecoveryOptions.StorageProviderName"/> (see <c>UseTransactionRecoveryAzureStorage</c>).
+    /// Adds <c>TransactionGrain</c> driven by <typeparamref name="TLogic"/>, its options bound from the host's
+    /// <see cref="TransactionRecoveryOptions.SectionName"/> section (then <paramref name="configure"/>) and validated when the host
+    /// starts, each failure naming its key. The silo also needs a grain storage named
+    /// <see cref="TransactionRecoveryOptions.StorageProviderName"/> and, to announce recoveries, a stream provider named
+    /// <see cref="TransactionRecoveryOptions.StreamProviderName"/>: Orleans' keys with the provider types of
+    /// <c>OrleansRecovery.AzureStorage</c>, or its <c>UseTransactionRecoveryAzureStorage</c>.
     /// </summary>
     public static ISiloBuilder AddTransactionRecovery<TLogic>(this ISiloBuilder builder,
         Action<OptionsBuilder<TransactionRecoveryOptions>>? configure = null)
@@ -32,6 +36,16 @@ public static class TransactionRecoverySiloBuilderExtensions
         services.RemoveAll<ITransactionLogic>();
         services.AddSingleton<ITransactionLogic, TLogic>();
         var options = services.AddOptions<TransactionRecoveryOptions>().ValidateOnStart();
+
+        // Bound first, so that configure (code) wins over configuration. A container without IConfiguration binds nothing.
+        services.AddSingleton<IConfigureOptions<TransactionRecoveryOptions>>(sp =>
+            new ConfigureNamedOptions<TransactionRecoveryOptions>(Options.DefaultName, o =>
+            {
+                if (sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>() is { } configuration)
+                {
+                    Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(TransactionRecoveryOptions.SectionName), o);
+                }
+            }));
         configure?.Invoke(options);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransactionRecoveryOptions>, TransactionRecoveryOptionsValidator>());
         services.AddMetrics();

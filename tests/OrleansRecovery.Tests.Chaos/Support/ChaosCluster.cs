@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -77,7 +76,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
         _azurite = await AzuriteInstance.StartAsync(new AzuriteOptions { Location = Path.Combine(WorkDirectory, "azurite") });
         _log($"azurite: pid {_azurite.ProcessId}, ports {_azurite.BlobPort}/{_azurite.QueuePort}/{_azurite.TablePort}, data {WorkDirectory}/azurite");
 
-        var siloDll = FindSiloDll();
+        var siloDll = BuildOutputs.SiloDll();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Storage__ConnectionString"] = _azurite.ConnectionString,
@@ -177,32 +176,6 @@ internal sealed class ChaosCluster : IAsyncDisposable
             });
         });
         return builder.Build();
-    }
-
-    /// <summary>
-    /// The silo's build output: ORLEANSRECOVERY_SILO_DLL, else src/OrleansRecovery.Silo/bin/{this test's configuration}/net10.0 under
-    /// the repository root found above this assembly (the test project references the silo project, so it is built first).
-    /// </summary>
-    private static string FindSiloDll()
-    {
-        if (Environment.GetEnvironmentVariable("ORLEANSRECOVERY_SILO_DLL") is { Length: > 0 } explicitPath)
-        {
-            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath)
-                : throw new FileNotFoundException($"ORLEANSRECOVERY_SILO_DLL is '{explicitPath}', but no file is there.", explicitPath);
-        }
-
-        var configuration = typeof(ChaosCluster).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OrleansRecovery.sln")))
-            {
-                var dll = Path.Combine(dir.FullName, "src", "OrleansRecovery.Silo", "bin", configuration, "net10.0", "OrleansRecovery.Silo.dll");
-                return File.Exists(dll) ? dll
-                    : throw new FileNotFoundException($"The silo is not built at '{dll}': run `dotnet build -c {configuration}`.", dll);
-            }
-        }
-
-        throw new FileNotFoundException($"No OrleansRecovery.sln above '{AppContext.BaseDirectory}'; set ORLEANSRECOVERY_SILO_DLL.");
     }
 
     public async ValueTask DisposeAsync()

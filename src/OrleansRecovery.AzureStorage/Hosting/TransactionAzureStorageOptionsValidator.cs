@@ -8,13 +8,18 @@ namespace OrleansRecovery.Hosting;
 /// <see cref="TransactionAzureStorageOptions.SectionName"/>), its value and what is allowed. <c>UseTransactionRecoveryAzureStorage</c>
 /// runs it when it is called, since the options name the providers it registers; the silo host runs it with every other setting.
 /// </summary>
-public sealed partial class TransactionAzureStorageOptionsValidator : IValidateOptions<TransactionAzureStorageOptions>
+/// <param name="section">
+/// The configuration section the options came from, named in every failure: <see cref="TransactionAzureStorageOptions.SectionName"/>
+/// by default, or a provider's own section (e.g. <c>Orleans:Streaming:TransactionStreams</c>) when Orleans configured it.
+/// </param>
+public sealed partial class TransactionAzureStorageOptionsValidator(string section = TransactionAzureStorageOptions.SectionName)
+    : IValidateOptions<TransactionAzureStorageOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TransactionAzureStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        const string s = TransactionAzureStorageOptions.SectionName;
+        var s = section;
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.StorageProviderName))
         {
