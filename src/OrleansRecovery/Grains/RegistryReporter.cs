@@ -106,7 +106,7 @@ internal sealed class RegistryReporter
                 if (_registered || force)
                 {
                     // Stamped with the state's time, so the shard drops any older report that reaches it after this removal.
-                    await Shard.RemoveAsync(_transactionId, now);
+                    await Shard.NoteRemovedAsync(_transactionId, now);
                     _registered = false;
                     _uncertain = false;
                     _last = null;
@@ -125,7 +125,7 @@ internal sealed class RegistryReporter
                 return;
             }
 
-            await Shard.UpsertAsync(entry);
+            await Shard.NoteAsync(entry);
             _registered = true;
             _uncertain = false;
             _last = entry;

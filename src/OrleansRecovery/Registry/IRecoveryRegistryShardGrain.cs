@@ -23,6 +23,18 @@ internal interface IRecoveryRegistryShardGrain : IGrainWithIntegerKey
     [Alias("RemoveReportedAsync")]
     Task RemoveAsync(string transactionId, DateTimeOffset reportedAt);
 
+    /// <summary>
+    /// As <see cref="UpsertAsync"/>, but answered once the change is held in memory: the shard stores it with its next group
+    /// write. For reports the registry may lose (a lost one is repaired by reconciliation): the reporter must not wait for, nor
+    /// pile up behind, the shard's page writes.
+    /// </summary>
+    [Alias("NoteAsync")]
+    Task NoteAsync(RegistryEntry entry);
+
+    /// <summary>As <see cref="RemoveAsync"/>, answered once the removal is held in memory (see <see cref="NoteAsync"/>).</summary>
+    [Alias("NoteRemovedAsync")]
+    Task NoteRemovedAsync(string transactionId, DateTimeOffset reportedAt);
+
     /// <summary>One page of this shard's matching entries (see <see cref="RegistryQuery"/>), in listing order.</summary>
     [Alias("ListPageAsync")]
     Task<IReadOnlyList<RegistryEntry>> ListAsync(RegistryQuery query);

@@ -145,7 +145,18 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         Task.CompletedTask;
 
     /// <inheritdoc />
-    public async Task UpsertAsync(RegistryEntry entry)
+    public Task UpsertAsync(RegistryEntry entry) => UpsertAsync(entry, waitForStorage: true);
+
+    /// <inheritdoc />
+    public Task NoteAsync(RegistryEntry entry) => UpsertAsync(entry, waitForStorage: false);
+
+    /// <inheritdoc />
+    public Task RemoveAsync(string transactionId, DateTimeOffset reportedAt) => RemoveAsync(transactionId, reportedAt, waitForStorage: true);
+
+    /// <inheritdoc />
+    public Task NoteRemovedAsync(string transactionId, DateTimeOffset reportedAt) => RemoveAsync(transactionId, reportedAt, waitForStorage: false);
+
+    private async Task UpsertAsync(RegistryEntry entry, bool waitForStorage)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ThrowIfBroken();
@@ -174,11 +185,11 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
             return;
         }
 
-        await CommitAsync(_pages.Put(entry));
+        await StoreAsync(_pages.Put(entry), waitForStorage);
     }
 
     /// <inheritdoc />
-    public async Task RemoveAsync(string transactionId, DateTimeOffset reportedAt)
+    private async Task RemoveAsync(string transactionId, DateTimeOffset reportedAt, bool waitForStorage)
     {
         ArgumentNullException.ThrowIfNull(transactionId);
         ThrowIfBroken();
@@ -193,8 +204,25 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         _quietUntil.Remove(transactionId);
         if (_pages.Remove(transactionId) is { } page)
         {
-            await CommitAsync(page);
+            await StoreAsync(page, waitForStorage);
         }
+    }
+
+    /// <summary>
+    /// Waits for the group write covering <paramref name="page"/>, or only starts it: a noted change is written with the next
+    /// group (changes noted meanwhile join it, so a burst costs a write per page, not per change); if that write fails the
+    /// page is reloaded from storage and reconciliation repairs what the lost change would have.
+    /// </summary>
+    private Task StoreAsync(long page, bool waitForStorage)
+    {
+        var stored = CommitAsync(page);
+        if (waitForStorage)
+        {
+            return stored;
+        }
+
+        stored.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
