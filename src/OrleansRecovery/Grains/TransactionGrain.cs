@@ -207,7 +207,6 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     public Task WakeAsync() => _work.RunExclusiveAsync(async () =>
     {
         var state = await CurrentAsync(CancellationToken.None);
-        var now = _time.GetUtcNow();
         if (state.ReplayDue)
         {
             _replay!.Start();
@@ -218,8 +217,8 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
             _faultRetry.Schedule(state);
         }
 
+        // A stuck recovery is announced by the StuckAnnouncer's timer, due at once once stuck: announcing here too would send it twice.
         _stuck!.Follow(state);
-        AnnounceIfStuck(state, now);
         _registry!.Report(state, force: true);
         return true;
     });
@@ -447,19 +446,16 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     /// <summary>The <see cref="StuckAnnouncer"/>'s check, run in turn with the transaction's other work.</summary>
     private Task<bool> AnnounceIfStuckAsync(CancellationToken cancellationToken) => _work.RunExclusiveAsync(async () =>
     {
-        AnnounceIfStuck(await CurrentAsync(cancellationToken), _time.GetUtcNow());
-        return true;
-    });
-
-    private void AnnounceIfStuck(TransactionState state, DateTimeOffset now)
-    {
-        if (state.IsStuck(now, _options.StuckAfter) && state.Recovery is { } recovery)
+        var state = await CurrentAsync(cancellationToken);
+        if (state.IsStuck(_time.GetUtcNow(), _options.StuckAfter) && state.Recovery is { } recovery)
         {
             // Stuck: say so, and ask the recovery agents again (the first announcement may have been lost).
             Log.RecoveryStuck(_logger, TransactionId, recovery.RecoveryId, recovery.Since, _options.StuckAfter);
             _ = AnnounceAsync(recovery);
         }
-    }
+
+        return true;
+    });
 
     private async Task AnnounceAsync(RecoveryInfo recovery)
     {

@@ -137,7 +137,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         return Task.CompletedTask;
     }
 
-    private void PublishCensus() => _census.Set(Shard, RegistryCensus.Of(_pages.Entries, _time.GetUtcNow(), _options.StuckAfter));
+    private void PublishCensus() => _census.Set(Shard, RegistryCensus.Of([.. _pages.Entries], _time.GetUtcNow(), _options.StuckAfter));
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) =>

@@ -21,32 +21,15 @@ internal sealed class RegistryCensus
     /// <summary>The sum over the shards active on this silo.</summary>
     public ShardCensus Total => _shards.Values.Aggregate(default(ShardCensus), (sum, s) => sum + s);
 
-    /// <summary>Counts what <paramref name="entries"/> list at <paramref name="now"/>; each entry in exactly one state.</summary>
-    public static ShardCensus Of(IEnumerable<RegistryEntry> entries, DateTimeOffset now, TimeSpan stuckAfter)
+    /// <summary>
+    /// Counts what <paramref name="entries"/> list at <paramref name="now"/> with the registry's own count
+    /// (<see cref="RegistryView.Count"/>), each entry in exactly one state: a stuck recovery is not also counted as recovering.
+    /// </summary>
+    public static ShardCensus Of(IReadOnlyCollection<RegistryEntry> entries, DateTimeOffset now, TimeSpan stuckAfter)
     {
-        long recovering = 0, stuck = 0, faulted = 0, replaying = 0, pending = 0;
-        foreach (var raw in entries)
-        {
-            var entry = RegistryView.AsOf(raw, now, stuckAfter);
-            pending += entry.PendingCount;
-            switch (entry.Mode)
-            {
-                case TransactionMode.Recovering when entry.Stuck:
-                    stuck++;
-                    break;
-                case TransactionMode.Recovering:
-                    recovering++;
-                    break;
-                case TransactionMode.Faulted:
-                    faulted++;
-                    break;
-                default:
-                    replaying++;
-                    break;
-            }
-        }
-
-        return new ShardCensus(recovering, stuck, faulted, replaying, pending);
+        var counts = RegistryView.Count(entries, new RegistryQuery(), now, stuckAfter).Counts;
+        return new ShardCensus(counts.Recovering - counts.Stuck, counts.Stuck, counts.Faulted, counts.Replaying,
+            entries.Sum(e => e.PendingCount));
     }
 }
 
