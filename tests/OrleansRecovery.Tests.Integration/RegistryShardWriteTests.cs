@@ -58,16 +58,17 @@ public sealed class RegistryShardWriteTests(RegistryShardWriteTests.CountingRegi
         var parked = fixture.ShardWrites(shard);
         Assert.Equal(0, parked - entered);
 
-        // Leaving: the reconciliation ends the recovery with messages still parked, so the entry changes mode (written once);
-        // the replay then empties the pending log in one step and the entry is removed (its page written, or deleted when it
-        // held nothing else, once).
+        // Leaving: the reconciliation ends the recovery with messages still parked, so the entry changes mode; the replay then
+        // empties the pending log in one step and the entry is removed (its page written, or deleted when it held nothing else).
+        // The shard holds reports in memory until its next group write, so the mode change and the removal are written in two
+        // writes, or in one when both arrived before the first was sent — never more, and never none.
         var completed = await client.SubmitAsync(tx, LedgerMessages.Reconciled("reconciled", recovery.RecoveryId));
         Assert.Equal(SubmitOutcome.Processed, completed.Outcome);
         await Eventually.WaitUntilAsync(async () => !(await client.ListTransactionsAsync()).Any(e => e.TransactionId == tx),
             LedgerReads.Timeout, "the healthy transaction leaves the registry");
         var left = fixture.ShardWrites(shard);
         output.WriteLine($"Shard page writes: entering {entered - start}, parking {parked - entered}, leaving {left - parked}.");
-        Assert.Equal(2, left - parked);
+        Assert.InRange(left - parked, 1, 2);
 
         var status = await fixture.Cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         Assert.Equal(Batches * PerBatch, status.Counters.Replayed);
