@@ -84,6 +84,25 @@ public sealed class CampaignWindowTests
     }
 
     [Fact]
+    public void ACalledMember_FreesItsCallSlot_ButHoldsTheCursorUntilFinished()
+    {
+        var window = new CampaignWindow(0, 10, width: 2);
+        Assert.Equal([0L, 1L], window.Start(T0));
+        window.Called(0); // answered, announcement not yet published
+        window.Called(1);
+        Assert.Equal(0, window.InFlight);
+        Assert.Equal([2L, 3L], window.Start(T0));
+        window.Finish(1, MemberOutcome.Done);
+        Assert.Equal((0L, 0, 0), window.Advance());
+        Assert.Equal(0, window.Cursor);
+        window.Finish(0, MemberOutcome.Done);
+        Assert.Equal((2L, 0, 0), window.Advance());
+        Assert.Equal(2, window.Cursor);
+        Assert.Equal(2, window.InFlight);
+        Assert.Throws<InvalidOperationException>(() => window.Called(0));
+    }
+
+    [Fact]
     public void ReportingAMemberThatIsNotInFlight_IsRefused()
     {
         var window = new CampaignWindow(cursor: 0, end: 5, width: 1);
@@ -107,6 +126,55 @@ public sealed class CampaignAnnouncementBatchTests
         var batches = CampaignAnnouncements.Batches(requests, r => r).ToList();
         Assert.Equal([64, 64, 22], batches.Select(b => b.Count));
         Assert.Equal(requests, batches.SelectMany(b => b));
+    }
+
+    [Fact]
+    public void Publishing_SendsAPartialBatchOnlyWhenIdle_AndFullBatchesSideBySide_UpToTheLimit()
+    {
+        var announcements = new CampaignAnnouncements(TimeProvider.System);
+        var published = 0;
+        var sends = new List<(IReadOnlyList<RecoveryRequested> Batch, TaskCompletionSource Done)>();
+        Task Send(IReadOnlyList<RecoveryRequested> batch)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            sends.Add((batch, done));
+            return done.Task;
+        }
+
+        void Add(int from, int count)
+        {
+            foreach (var i in Enumerable.Range(from, count))
+            {
+                announcements.Add(Request(i, 10), () => Interlocked.Increment(ref published));
+            }
+        }
+
+        // Idle: a partial batch goes at once. Busy: a second partial batch waits for the first.
+        Add(0, 3);
+        announcements.Publish(Send, ex => throw ex);
+        Assert.Single(sends);
+        Add(3, 2);
+        announcements.Publish(Send, ex => throw ex);
+        Assert.Single(sends);
+        Assert.Equal(2, announcements.Pending);
+
+        // Enough for full batches: they go side by side up to the limit, and the remainder waits.
+        Add(5, 64 * CampaignAnnouncements.MaxConcurrentBatches);
+        announcements.Publish(Send, ex => throw ex);
+        Assert.Equal(CampaignAnnouncements.MaxConcurrentBatches, sends.Count);
+        Assert.All(sends.Skip(1), s => Assert.Equal(TransactionStreams.CampaignAnnouncementBatch, s.Batch.Count));
+        Assert.Equal(CampaignAnnouncements.MaxConcurrentBatches, announcements.Sending);
+
+        // A member counts as published only once its batch is sent; a failed batch returns to the pending requests.
+        sends[0].Done.SetResult();
+        SpinWait.SpinUntil(() => Volatile.Read(ref published) == 3 && announcements.Sending == CampaignAnnouncements.MaxConcurrentBatches - 1,
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(3, Volatile.Read(ref published));
+        var pendingBefore = announcements.Pending;
+        sends[1].Done.SetException(new InvalidOperationException("queue down"));
+        SpinWait.SpinUntil(() => announcements.Pending == pendingBefore + 64, TimeSpan.FromSeconds(30));
+        Assert.Equal(pendingBefore + 64, announcements.Pending);
+        Assert.Equal(3, Volatile.Read(ref published));
     }
 
     [Fact]

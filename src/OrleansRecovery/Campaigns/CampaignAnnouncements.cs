@@ -14,10 +14,17 @@ internal sealed class CampaignAnnouncements
     /// <summary>Most bytes of text in one batch: well under an Azure queue message's 64 KiB once serialized and base64-encoded.</summary>
     internal const int MaxBatchBytes = 24 * 1024;
 
+    /// <summary>
+    /// Most batches being sent at once. Only the first may be partial (sent as soon as nothing else is under way, so a quiet
+    /// campaign announces at once); further ones are sent only when full, so a busy campaign keeps its batches large while one
+    /// slow queue write no longer holds every other member back.
+    /// </summary>
+    internal const int MaxConcurrentBatches = 4;
+
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
     private readonly TimeProvider _time;
     private readonly List<(Action Published, RecoveryRequested Request)> _pending = [];
-    private Task _publishing = Task.CompletedTask;
+    private int _sending;
     private DateTimeOffset _notBefore;
 
     /// <summary>Creates an empty set; <paramref name="time"/> paces retries.</summary>
@@ -26,24 +33,35 @@ internal sealed class CampaignAnnouncements
     /// <summary>Requests waiting to be published.</summary>
     public int Pending => _pending.Count;
 
+    /// <summary>Batches being sent now.</summary>
+    public int Sending => _sending;
+
     /// <summary>Adds a member's request; <paramref name="published"/> runs once it is published.</summary>
     public void Add(RecoveryRequested request, Action published) => _pending.Add((published, request));
 
     /// <summary>
-    /// Starts publishing what is pending, in the background, unless a publication is under way or the last one failed less than a
-    /// second ago: each batch through <paramref name="send"/>, then each of its members' callbacks. A batch that fails goes back
-    /// to the pending requests, with the rest, for a later call; <paramref name="failed"/> hears why.
+    /// Starts sending what is pending, in the background, unless the last send failed less than a second ago: a batch through
+    /// <paramref name="send"/> when nothing is being sent, and further full batches while fewer than
+    /// <see cref="MaxConcurrentBatches"/> are under way; once a batch is sent its members' callbacks run. A batch that fails goes
+    /// back to the pending requests for a later call; <paramref name="failed"/> hears why. Call it from one thread at a time (the
+    /// campaign grain's turns).
     /// </summary>
     public void Publish(Func<IReadOnlyList<RecoveryRequested>, Task> send, Action<Exception> failed)
     {
-        if (!_publishing.IsCompleted || _pending.Count == 0 || _time.GetUtcNow() < _notBefore)
+        while (_pending.Count > 0 && _sending < MaxConcurrentBatches && _time.GetUtcNow() >= _notBefore)
         {
-            return;
-        }
+            var batch = Batches(_pending, w => w.Request).First();
+            // Full: cut short by the count or byte limit because more requests wait behind it.
+            var full = batch.Count < _pending.Count || batch.Count >= TransactionStreams.CampaignAnnouncementBatch;
+            if (_sending > 0 && !full)
+            {
+                return;
+            }
 
-        var work = _pending.ToList();
-        _pending.Clear();
-        _publishing = RunAsync(work, send, failed);
+            _pending.RemoveRange(0, batch.Count);
+            _sending++;
+            _ = SendAsync(batch, send, failed);
+        }
     }
 
     /// <summary>Splits <paramref name="requests"/> into batches of at most <see cref="TransactionStreams.CampaignAnnouncementBatch"/> and <see cref="MaxBatchBytes"/>.</summary>
@@ -75,26 +93,25 @@ internal sealed class CampaignAnnouncements
         + Encoding.UTF8.GetByteCount(r.Reason) + Encoding.UTF8.GetByteCount(r.Scope ?? string.Empty)
         + Encoding.UTF8.GetByteCount(r.CampaignId ?? string.Empty);
 
-    private async Task RunAsync(List<(Action Published, RecoveryRequested Request)> work, Func<IReadOnlyList<RecoveryRequested>, Task> send,
+    private async Task SendAsync(List<(Action Published, RecoveryRequested Request)> batch, Func<IReadOnlyList<RecoveryRequested>, Task> send,
         Action<Exception> failed)
     {
-        var sent = 0;
-        foreach (var batch in Batches(work, w => w.Request))
+        try
         {
-            try
-            {
-                await send([.. batch.Select(w => w.Request)]);
-            }
-            catch (Exception ex)
-            {
-                _pending.AddRange(work.Skip(sent));
-                _notBefore = _time.GetUtcNow() + RetryPause;
-                failed(ex);
-                return;
-            }
-
-            sent += batch.Count;
-            batch.ForEach(w => w.Published());
+            await send([.. batch.Select(w => w.Request)]);
         }
+        catch (Exception ex)
+        {
+            _pending.InsertRange(0, batch);
+            _notBefore = _time.GetUtcNow() + RetryPause;
+            failed(ex);
+            return;
+        }
+        finally
+        {
+            _sending--;
+        }
+
+        batch.ForEach(w => w.Published());
     }
 }

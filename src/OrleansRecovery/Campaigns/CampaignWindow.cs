@@ -73,8 +73,27 @@ internal sealed class CampaignWindow
     /// <summary>The call of member <paramref name="index"/> ended with <paramref name="outcome"/> (final).</summary>
     public void Finish(long index, MemberOutcome outcome)
     {
+        if (_open.TryGetValue(index, out var held) && held.State == SlotState.Called)
+        {
+            _open[index] = held with { State = SlotState.Finished, Outcome = outcome };
+            return;
+        }
+
         var slot = InFlightSlot(index);
         _open[index] = slot with { State = SlotState.Finished, Outcome = outcome };
+        _inFlight--;
+    }
+
+    /// <summary>
+    /// The call of member <paramref name="index"/> succeeded, but the member is not finished until something that follows the
+    /// call (its announcement) is done: it frees its place among the calls in flight, so the next member starts, yet the
+    /// <see cref="Cursor"/> stays before it until <see cref="Finish"/>. The window's front still stays within its lag of the
+    /// cursor, which bounds how far calls run ahead of slow announcements.
+    /// </summary>
+    public void Called(long index)
+    {
+        var slot = InFlightSlot(index);
+        _open[index] = slot with { State = SlotState.Called };
         _inFlight--;
     }
 
@@ -130,6 +149,7 @@ internal sealed class CampaignWindow
     private enum SlotState
     {
         InFlight,
+        Called,
         Waiting,
         Finished,
     }

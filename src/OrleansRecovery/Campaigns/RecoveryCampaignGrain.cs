@@ -429,7 +429,8 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
                 if (await member.BeginCampaignRecoveryAsync(CampaignId, Header.Reason) is { } recovery && _options.AnnounceRecoveries)
                 {
                     // Finished once its request is published (CampaignAnnouncements), so the stored cursor never passes an
-                    // unannounced member.
+                    // unannounced member; its call slot is free at once, so slow queue writes do not hold the next calls back.
+                    window.Called(index);
                     _announcements.Add(
                         new RecoveryRequested(id, recovery.RecoveryId, recovery.Reason, recovery.Since)
                         {

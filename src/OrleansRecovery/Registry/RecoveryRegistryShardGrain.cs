@@ -43,13 +43,6 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     /// <summary>Most removals remembered against late reports.</summary>
     internal const int TombstoneCapacity = 10_000;
 
-    /// <summary>
-    /// An entry a pass found consistent with storage, with nothing for its transaction to do, is read again only this many
-    /// reconciliation intervals later (or when its recovery turns stuck, if sooner): an outage's thousands of idle recovering
-    /// transactions must not be read from storage every interval.
-    /// </summary>
-    internal const int QuietIntervals = 10;
-
     /// <summary>How often the shard recounts its entries for the silo's gauges.</summary>
     internal static readonly TimeSpan CensusInterval = TimeSpan.FromSeconds(2);
 
@@ -539,9 +532,9 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
     /// state shows a replay due (Normal with parked messages) is woken so it resumes. Convergence bound: an entry that storage
     /// contradicts and that no report refreshes is corrected within <c>I + (⌈S / 256⌉ + 1) × I</c> of the shard being active,
     /// where S is the number of the shard's entries not refreshed within I (at most 3 × I, 90 s by default, while S ≤ 256); an
-    /// entry that a pass already found consistent and idle is read again only <see cref="QuietIntervals"/> × I later (5 minutes by
-    /// default), or when its recovery turns stuck if sooner, so a lost removal of such an entry is corrected within that plus the
-    /// same pass bound;
+    /// entry that a pass already found consistent and idle is read again only <see cref="ReconcileSchedule.QuietIntervals"/> × I later (5 minutes by
+    /// default), or when its recovery turns stuck if sooner, and so is an entry last reported as recovering and not stuck
+    /// (<see cref="ReconcileSchedule.DueAt"/>), so a lost removal of such an entry is corrected within that plus the same pass bound;
     /// after a restart every silo activates every shard once it is active (<see cref="RegistryWakeUp"/>, the shard's reminder is the
     /// safety net), and the first pass runs <see cref="FirstPassDelay"/> after activation with every loaded entry due.
     /// </summary>
@@ -559,7 +552,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
             var interval = _options.RegistryReconcileInterval;
             var due = _pages.Entries
                 .Select(e => (Entry: e, Seen: LastSeen(e)))
-                .Where(x => now - x.Seen >= interval && !(_quietUntil.TryGetValue(x.Entry.TransactionId, out var until) && now < until))
+                .Where(x => now >= ReconcileSchedule.DueAt(x.Entry, x.Seen, interval, _options.StuckAfter) && !(_quietUntil.TryGetValue(x.Entry.TransactionId, out var until) && now < until))
                 .OrderBy(x => x.Seen)
                 .Take(ReconcileBudget)
                 .Select(x => x.Entry)
@@ -645,9 +638,7 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
             else if (outcome == ReconcileOutcome.Unchanged)
             {
                 // Consistent and idle: read it again after QuietIntervals, or as soon as its recovery may be stuck.
-                var quiet = readAt + QuietIntervals * _options.RegistryReconcileInterval;
-                var stuckAt = state.Recovery is { } recovery ? recovery.Since + _options.StuckAfter : quiet;
-                _quietUntil[id] = stuckAt < quiet ? stuckAt : quiet;
+                _quietUntil[id] = ReconcileSchedule.QuietUntil(readAt, state.Recovery?.Since, _options.RegistryReconcileInterval, _options.StuckAfter);
             }
 
             return outcome;
