@@ -48,6 +48,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     private FaultRetryScheduler? _faultRetry;
     private RegistryUpdates? _registry;
     private StuckAnnouncer? _stuck;
+    private AnnouncementGate? _announcements;
 
     /// <summary>Creates the grain; the logic, options and metrics come from the silo's services.</summary>
     public TransactionGrain(ITransactionLogic logic, IOptions<TransactionRecoveryOptions> options, RecoveryMetrics metrics,
@@ -71,6 +72,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
         _store = new TransactionStore(storage, this.GetGrainId());
         _scopeDirectory = ServiceProvider.GetRequiredService<RecoveryScopeDirectory>();
+        _announcements = ServiceProvider.GetRequiredService<AnnouncementGate>();
 
         _replay = new ReplayScheduler(this, ct => _work.RunExclusiveAsync(async () =>
         {
@@ -468,12 +470,13 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
         {
             var stream = this.GetStreamProvider(_options.StreamProviderName)
                 .GetStream<RecoveryRequested>(StreamId.Create(TransactionStreams.RecoveryRequestsNamespace, TransactionId));
-            await stream.OnNextAsync(new RecoveryRequested(TransactionId, recovery.RecoveryId, recovery.Reason, recovery.Since)
+            var request = new RecoveryRequested(TransactionId, recovery.RecoveryId, recovery.Reason, recovery.Since)
             {
                 Subject = recovery.Subject,
                 Scope = recovery.Scope,
                 CampaignId = recovery.CampaignId,
-            });
+            };
+            await _announcements!.SendAsync(() => stream.OnNextAsync(request));
         }
         catch (Exception ex)
         {

@@ -53,6 +53,7 @@ public static class TransactionRecoverySiloBuilderExtensions
         services.TryAddSingleton(sp => new RecoveryMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<OrleansRecovery.Registry.RegistryCensus>()));
         services.TryAddSingleton<CampaignMetrics>();
         services.TryAddSingleton<OrleansRecovery.Scopes.RecoveryScopeDirectory>();
+        services.TryAddSingleton<OrleansRecovery.Grains.AnnouncementGate>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, OrleansRecovery.Registry.RegistryWakeUp>());
         return services;
