@@ -37,6 +37,45 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
     }
 
     /// <summary>
+    /// The raw baseline at a table's size: Azurite's table writes slow down as a table gains records (see <see cref="ManyAsync"/>),
+    /// so a scenario that fills the engine's table is compared with single upserts (Azure SDK, same callers) into a table of its
+    /// own first filled to <paramref name="records"/> entities (in 100-entity batches), each upsert replacing an existing one.
+    /// </summary>
+    public async Task<double> RawUpsertsAtSizeAsync(long records, string tableName)
+    {
+        var table = new TableServiceClient(host.ConnectionString).GetTableClient(tableName);
+        await table.CreateIfNotExistsAsync();
+        var data = new byte[400];
+        Random.Shared.NextBytes(data);
+        var partitions = (int)Math.Max(1, (records + 99) / 100);
+        await Work.RunAsync(partitions, 8, p => table.SubmitTransactionAsync(Enumerable.Range(0, 100)
+            .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity($"p{p}", $"r{r}") { ["Data"] = data }))));
+        var count = options.Quick ? 1_000 : 5_000;
+        var (done, elapsed) = await Work.RunAsync(count, options.Concurrency, i => table.UpsertEntityAsync(
+            new TableEntity($"p{Random.Shared.Next(partitions)}", $"r{Random.Shared.Next(100)}") { ["Data"] = data }, TableUpdateMode.Replace));
+        return Work.Rate(done, elapsed);
+    }
+
+    /// <summary>Entities in table <paramref name="tableName"/> (0 when it does not exist).</summary>
+    public async Task<long> CountEntitiesAsync(string tableName)
+    {
+        var table = new TableServiceClient(host.ConnectionString).GetTableClient(tableName);
+        long rows = 0;
+        try
+        {
+            await foreach (var _ in table.QueryAsync<TableEntity>(select: ["RowKey"]))
+            {
+                rows++;
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+
+        return rows;
+    }
+
+    /// <summary>
     /// many: independent transactions, concurrent submitters. Three arms — ours, naive, and the naive grain again on a table of
     /// its own (the control) — each submit <see cref="BenchOptions.ManyMessages"/> messages to each of
     /// <see cref="BenchOptions.ManyTransactions"/> fresh transactions, split into rounds that alternate between the arms.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
+using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 
 namespace OrleansRecovery.Benchmarks;
@@ -104,6 +105,12 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
         var campaignOps = Tally.Since(atStart);
         await VerifyAsync(ids, expectedBalance: 2);
 
+        // The same Azurite at the size the engine's table has reached: its writes slow down as a table grows.
+        var records = await clientScenarios.CountEntitiesAsync(new TransactionAzureStorageOptions().TableName);
+        var rawAtSize = await clientScenarios.RawUpsertsAtSizeAsync(records, "BenchRawAtSize");
+        report.Set("outage.raw_at_size_per_s", rawAtSize);
+        report.Set("outage.table_records", records);
+
         var enterRate = n / enterSeconds;
         var parkRate = Work.Rate(parked, parkElapsed);
         var completeRate = n / completeSeconds;
@@ -130,6 +137,11 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
             Report.F(parkRate / raw, "0.00"));
         report.Row("outage", "tx/s back to Normal (CompleteAllAsync, replay included)", Report.F(completeRate), "", "",
             report.Target("outage.complete_per_s", completeRate, 500, atLeast: true));
+        report.Row("outage", $"raw upserts/s into a table of {records:N0} records (the engine's, after the campaign)", Report.F(rawAtSize),
+            $"raw {Report.F(raw)} upserts/s at {options.ManyTransactions:N0} records", Report.F(rawAtSize / raw, "0.00"),
+            "Azurite's writes slow as a table grows");
+        report.Row("outage", "entering, completing tx/s vs raw at that size", $"{enterRate / rawAtSize:0.00}, {completeRate / rawAtSize:0.00}",
+            "parity: 1 / storage requests per tx");
         report.Row("outage", "s in all (create campaign .. all replayed)", Report.F(totalSeconds, "0.0"),
             $"enter {enterSeconds:0.0} + park {parkElapsed.TotalSeconds:0.0} + complete {completeSeconds:0.0}");
         report.Row("outage", "grain-storage writes per entered tx", Report.F(writesPerEnter, "0.00"),

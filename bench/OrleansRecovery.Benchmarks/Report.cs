@@ -22,7 +22,7 @@ public sealed class Report
         "replay.ours_s", "replay.naive_s", "replay.ratio",
         "stream.p50_ms", "stream.p95_ms", "stream.events_per_s", "stream.raw_ops_per_s", "stream.ratio",
         "stream.plain_p50_ms", "stream.p50_ratio",
-        "outage.enter_per_s", "outage.enter_ratio", "outage.park_per_s", "outage.park_ratio", "outage.complete_per_s", "outage.total_s",
+        "outage.enter_per_s", "outage.enter_ratio", "outage.raw_at_size_per_s", "outage.table_records", "outage.park_per_s", "outage.park_ratio", "outage.complete_per_s", "outage.total_s",
         "outage.writes_per_enter", "outage.registry_writes", "outage.registry_bytes_per_change", "outage.switch_ms", "outage.open_ms",
         "outage.calls_enter_per_s", "outage.calls_enter_p99_ms", "outage.calls_complete_per_s", "outage.calls_complete_p99_ms",
         "rss.peak_mb",
