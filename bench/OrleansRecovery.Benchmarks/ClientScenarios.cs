@@ -37,9 +37,12 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
     }
 
     /// <summary>
-    /// The raw baseline at a table's size: Azurite's table writes slow down as a table gains records (see <see cref="ManyAsync"/>),
-    /// so a scenario that fills the engine's table is compared with single upserts (Azure SDK, same callers) into a table of its
-    /// own first filled to <paramref name="records"/> entities (in 100-entity batches), each upsert replacing an existing one.
+    /// The raw baseline at a table's size and shape: single upserts (Azure SDK, same callers) into a table of its own first filled
+    /// with <paramref name="records"/> entities, one per partition as the engine's default layout keeps a transaction's records
+    /// in a partition of its own, each upsert replacing an existing one. Azurite's table writes slow down as a table gains
+    /// partitions (measured with the Azure SDK alone on this machine: 10,000 entities in 100 partitions took 476 upserts/s, in
+    /// 10,000 partitions 51–93/s), which real Azure Table does not (a partition is its unit of scale), so at an outage's size this
+    /// is the baseline to read the engine's rates against.
     /// </summary>
     public async Task<double> RawUpsertsAtSizeAsync(long records, string tableName)
     {
@@ -47,12 +50,12 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
         await table.CreateIfNotExistsAsync();
         var data = new byte[400];
         Random.Shared.NextBytes(data);
-        var partitions = (int)Math.Max(1, (records + 99) / 100);
-        await Work.RunAsync(partitions, 8, p => table.SubmitTransactionAsync(Enumerable.Range(0, 100)
-            .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity($"p{p}", $"r{r}") { ["Data"] = data }))));
-        var count = options.Quick ? 1_000 : 5_000;
+        var partitions = (int)Math.Max(1, records);
+        await Work.RunAsync(partitions, options.Concurrency, p => table.UpsertEntityAsync(
+            new TableEntity($"p{p}", "header") { ["Data"] = data }, TableUpdateMode.Replace));
+        var count = Math.Min(options.Quick ? 1_000 : 3_000, partitions * 4);
         var (done, elapsed) = await Work.RunAsync(count, options.Concurrency, i => table.UpsertEntityAsync(
-            new TableEntity($"p{Random.Shared.Next(partitions)}", $"r{Random.Shared.Next(100)}") { ["Data"] = data }, TableUpdateMode.Replace));
+            new TableEntity($"p{Random.Shared.Next(partitions)}", "header") { ["Data"] = data }, TableUpdateMode.Replace));
         return Work.Rate(done, elapsed);
     }
 
