@@ -103,6 +103,43 @@ public sealed class CampaignWindowTests
     }
 
     [Fact]
+    public void SlowCalls_NarrowTheWindow_OncePerWindowOfCalls_DownToItsFloor_AndFastOnesWidenItBack()
+    {
+        var window = new CampaignWindow(0, 100_000, width: 64);
+        var slow = CampaignWindow.SlowCall + TimeSpan.FromSeconds(1);
+        var fast = TimeSpan.FromMilliseconds(50);
+
+        // A burst of slow answers narrows it by a quarter once per window's worth of calls, not at each.
+        for (var i = 0; i < 64; i++)
+        {
+            window.Observe(slow);
+        }
+
+        Assert.Equal(48, window.Width);
+        for (var i = 0; i < 10_000; i++)
+        {
+            window.Observe(slow);
+        }
+
+        Assert.Equal(CampaignWindow.MinWidth, window.Width);
+        Assert.Equal(CampaignWindow.MinWidth, window.Start(T0).Count);
+
+        // Fast answers widen it by one per window's worth of calls, up to the configured width and no further.
+        for (var i = 0; i < 100_000 && window.Width < 64; i++)
+        {
+            window.Observe(fast);
+        }
+
+        Assert.Equal(64, window.Width);
+        for (var i = 0; i < 1_000; i++)
+        {
+            window.Observe(fast);
+        }
+
+        Assert.Equal(64, window.Width);
+    }
+
+    [Fact]
     public void ReportingAMemberThatIsNotInFlight_IsRefused()
     {
         var window = new CampaignWindow(cursor: 0, end: 5, width: 1);

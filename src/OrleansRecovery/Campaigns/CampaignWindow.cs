@@ -10,12 +10,14 @@ namespace OrleansRecovery.Campaigns;
 internal sealed class CampaignWindow
 {
     private readonly long _end;
-    private readonly int _width;
+    private readonly int _maxWidth;
+    private int _width;
+    private int _sinceChange;
     private readonly Dictionary<long, Slot> _open = [];
     private readonly SortedSet<(DateTimeOffset Due, long Index)> _retries = [];
     private int _inFlight;
 
-    private long MaxLag => 16L * _width;
+    private long MaxLag => 16L * _maxWidth;
 
     /// <summary>
     /// A window over members [<paramref name="cursor"/>, <paramref name="end"/>) with <paramref name="width"/> calls at once, and
@@ -29,7 +31,44 @@ internal sealed class CampaignWindow
         Cursor = cursor;
         Front = cursor;
         _end = end;
+        _maxWidth = width;
         _width = width;
+    }
+
+    /// <summary>
+    /// A member call slower than this narrows the window: storage is the bottleneck, and more calls at once would only queue in
+    /// front of it (each waiting longer, the slowest reaching Orleans' 30 s response timeout) without finishing more per second.
+    /// </summary>
+    internal static readonly TimeSpan SlowCall = TimeSpan.FromSeconds(2);
+
+    /// <summary>The narrowest the window gets.</summary>
+    internal const int MinWidth = 8;
+
+    /// <summary>How many calls may be in flight now: between <see cref="MinWidth"/> and the width it was created with.</summary>
+    public int Width => _width;
+
+    /// <summary>
+    /// Adapts the width to how long member calls take (additive increase, multiplicative decrease, as TCP paces a connection):
+    /// after a window's worth of calls under <see cref="SlowCall"/> it widens by one; a slow call narrows it by a quarter, at most
+    /// once per window's worth of calls, so one burst of slow answers does not collapse it. A deployment whose storage keeps up
+    /// runs at the configured width; one that cannot is not driven into timeouts.
+    /// </summary>
+    public void Observe(TimeSpan took)
+    {
+        _sinceChange++;
+        if (took > SlowCall)
+        {
+            if (_sinceChange >= _width)
+            {
+                _width = Math.Max(Math.Min(MinWidth, _maxWidth), _width * 3 / 4);
+                _sinceChange = 0;
+            }
+        }
+        else if (_sinceChange >= _width && _width < _maxWidth)
+        {
+            _width++;
+            _sinceChange = 0;
+        }
     }
 
     /// <summary>Every member before this index has finished (done, faulted or failed).</summary>

@@ -421,12 +421,15 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
     /// </summary>
     private async Task CallMemberAsync(CampaignWindow window, Phase phase, long index, string id)
     {
+        var started = _time.GetTimestamp();
         try
         {
             var member = GrainFactory.GetGrain<ITransactionGrain>(id);
             if (phase == Phase.Enter)
             {
-                if (await member.BeginCampaignRecoveryAsync(CampaignId, Header.Reason) is { } recovery && _options.AnnounceRecoveries)
+                var joined = await member.BeginCampaignRecoveryAsync(CampaignId, Header.Reason);
+                window.Observe(_time.GetElapsedTime(started));
+                if (joined is { } recovery && _options.AnnounceRecoveries)
                 {
                     // Finished once its request is published (CampaignAnnouncements), so the stored cursor never passes an
                     // unannounced member; its call slot is free at once, so slow queue writes do not hold the next calls back.
@@ -446,6 +449,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             {
                 await member.SubmitAsync(
                     TransactionMessage.Recovery(CompletionMessageId, Header.CompletionType!, Header.CompletionPayload ?? string.Empty) with { TransactionId = id });
+                window.Observe(_time.GetElapsedTime(started));
             }
 
             window.Finish(index, MemberOutcome.Done);
@@ -456,6 +460,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         }
         catch (Exception ex)
         {
+            window.Observe(_time.GetElapsedTime(started));
             var now = _time.GetUtcNow();
             var due = now + Backoff.Delay(TimeSpan.FromSeconds(1), window.Attempts(index) + 1, TimeSpan.FromSeconds(30));
             var (failingFor, givenUp) = window.Fail(index, now, due, MemberRetryWindow);
