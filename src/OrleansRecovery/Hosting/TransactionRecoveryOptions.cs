@@ -135,7 +135,7 @@ public sealed class TransactionRecoveryOptions
 
     /// <summary>
     /// Most members a campaign puts into recovery (or completes) at once: a sliding window, each finished call making room for the
-    /// next. Default 256. The window narrows (to 8 at least) while member calls take over 2 s — storage cannot keep up, and more
+    /// next. Default 256. The window narrows (to 8 at least) while member calls take over 5 s — storage cannot keep up, and more
     /// calls would only wait longer — and widens back as they speed up. A campaign resumed after a crash repeats at most the
     /// members between its stored cursor and the window's front (at most 16 times this), and none of them is put in twice.
     /// </summary>
