@@ -35,12 +35,19 @@ internal sealed class BucketTable : ITransactionRecordStoreFactory
 
     private long _readsSent;
 
-    public ITransactionRecordStore Create(GrainId grainId, string transactionId) => new BucketTransactionStore(this, transactionId);
+    /// <summary>A test's calls around reads and writes; null in production.</summary>
+    public BucketStoreHooks? Hooks { get; init; }
 
-    /// <summary>Every row of <paramref name="transactionId"/> in <paramref name="partitionKey"/>, by row key.</summary>
-    public async Task<Dictionary<string, TableEntity>> ReadRowsAsync(string partitionKey, string transactionId, CancellationToken cancellationToken)
+    public ITransactionRecordStore Create(GrainId grainId, string transactionId) => new BucketTransactionStore(this, grainId, transactionId);
+
+    /// <summary>The partition (bucket) holding <paramref name="transactionId"/>'s records.</summary>
+    public string PartitionKeyOf(string transactionId) => BucketKeys.PartitionKey(BucketKeys.Bucket(transactionId, BucketCount));
+
+    /// <summary>Every stored record of <paramref name="transactionId"/> by record name (<c>txn</c>, <c>txn-pending-N</c>), in one query.</summary>
+    public async Task<Dictionary<string, TableEntity>> ReadRecordsAsync(string transactionId, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync().ConfigureAwait(false);
+        var partitionKey = PartitionKeyOf(transactionId);
         var (from, to) = BucketKeys.RowRange(transactionId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {from} and RowKey lt {to}");
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
@@ -49,7 +56,7 @@ internal sealed class BucketTable : ITransactionRecordStoreFactory
             Interlocked.Increment(ref _readsSent);
             foreach (var row in page.Values)
             {
-                rows[row.RowKey] = row;
+                rows[row.RowKey[(row.RowKey.IndexOf(BucketKeys.Separator, StringComparison.Ordinal) + 1)..]] = row;
             }
         }
 

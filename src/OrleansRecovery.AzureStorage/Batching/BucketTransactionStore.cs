@@ -19,20 +19,28 @@ internal sealed class BucketTransactionStore : ITransactionRecordStore
     private readonly Dictionary<long, ETag> _segmentETags = [];
     private ETag? _headerETag;
 
-    public BucketTransactionStore(BucketTable table, string transactionId)
+    private readonly GrainId _grainId;
+
+    public BucketTransactionStore(BucketTable table, GrainId grainId, string transactionId)
     {
         _table = table;
+        _grainId = grainId;
         _transactionId = transactionId;
-        _partitionKey = BucketKeys.PartitionKey(BucketKeys.Bucket(transactionId, table.BucketCount));
+        _partitionKey = table.PartitionKeyOf(transactionId);
     }
 
     public async Task<TransactionState> LoadAsync(RecoveryLimits limits, Func<object?> initialData, CancellationToken cancellationToken)
     {
         _segmentETags.Clear();
         _headerETag = null;
-        var rows = await _table.ReadRowsAsync(_partitionKey, _transactionId, cancellationToken).ConfigureAwait(false);
+        if (_table.Hooks?.BeforeRead is { } beforeRead)
+        {
+            await beforeRead(StateNames.Header, _grainId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rows = await _table.ReadRecordsAsync(_transactionId, cancellationToken).ConfigureAwait(false);
         TransactionHeaderRecord? header = null;
-        if (rows.TryGetValue(BucketKeys.RowKey(_transactionId, StateNames.Header), out var headerRow))
+        if (rows.TryGetValue(StateNames.Header, out var headerRow))
         {
             header = _table.Serializer.Deserialize<TransactionHeaderRecord>(new BinaryData(RecordEntity.Data(headerRow)));
             _headerETag = headerRow.ETag;
@@ -43,7 +51,7 @@ internal sealed class BucketTransactionStore : ITransactionRecordStore
         var segments = new List<PendingSegmentRecord>();
         for (var index = header?.FirstSegment ?? 0; header is not null; index++)
         {
-            if (!rows.TryGetValue(BucketKeys.RowKey(_transactionId, StateNames.Segment(index)), out var row))
+            if (!rows.TryGetValue(StateNames.Segment(index), out var row))
             {
                 break;
             }
@@ -57,6 +65,21 @@ internal sealed class BucketTransactionStore : ITransactionRecordStore
 
     public async Task WriteAsync(TransactionState state, WriteSet writes, CancellationToken cancellationToken)
     {
+        var names = new List<string>();
+        if (writes.Header)
+        {
+            names.Add(StateNames.Header);
+        }
+
+        names.AddRange(writes.Segments.Select(StateNames.Segment));
+        if (_table.Hooks?.BeforeWrite is { } beforeWrite)
+        {
+            foreach (var name in names)
+            {
+                await beforeWrite(name, _grainId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var actions = new List<TableTransactionAction>();
         var records = new List<long?>(); // null: the header; else the segment index
         if (writes.Header)
@@ -88,6 +111,14 @@ internal sealed class BucketTransactionStore : ITransactionRecordStore
             else
             {
                 _headerETag = eTags[i];
+            }
+        }
+
+        if (_table.Hooks?.AfterWrite is { } afterWrite)
+        {
+            foreach (var name in names)
+            {
+                await afterWrite(name, _grainId, cancellationToken).ConfigureAwait(false);
             }
         }
     }

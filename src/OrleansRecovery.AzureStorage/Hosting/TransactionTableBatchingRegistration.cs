@@ -41,7 +41,10 @@ internal static class TransactionTableBatchingRegistration
         {
             var o = sp.GetRequiredService<IOptionsMonitor<TransactionTableBatchingOptions>>().Get(storageName);
             return new BucketTable(client(sp).GetTableClient(o.TableName), o.BucketCount, o.MaxBatchOperations, o.MaxBatchBytes,
-                o.MaxBatchDelay, new ExactSizeGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()));
+                o.MaxBatchDelay, new ExactSizeGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()))
+            {
+                Hooks = sp.GetKeyedService<BucketStoreHooks>(storageName),
+            };
         });
         return builder;
     }
