@@ -256,6 +256,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
     {
         string? providerName = null;
         string? tableName = null;
+        var batching = false;
         silo.UseTransactionRecoveryAzureStorage(connectionString, azure =>
         {
             azure.QueuePrefix = options.QueuePrefix;
@@ -263,6 +264,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
             options.ConfigureAzureStorage?.Invoke(azure);
             providerName = azure.StorageProviderName;
             tableName = azure.TableName;
+            batching = azure.Batching.Enabled;
             if (options.WrapStorage is not null)
             {
                 // The real provider gets another name; the grains use the wrapper under the original one.
@@ -275,6 +277,13 @@ public sealed class TransactionTestCluster : IAsyncDisposable
             var inner = providerName + "-wrapped";
             silo.Services.AddKeyedSingleton<IGrainStorage>(providerName,
                 (services, _) => wrap(services, services.GetRequiredKeyedService<IGrainStorage>(inner)));
+            if (batching)
+            {
+                // Transaction records keep their batching layout under the original name; only the other records are wrapped.
+                silo.Services.AddKeyedSingleton<ITransactionRecordStoreFactory>(providerName,
+                    (services, _) => services.GetRequiredKeyedService<ITransactionRecordStoreFactory>(inner));
+            }
+
             silo.Services.PostConfigure<TransactionRecoveryOptions>(o => o.StorageProviderName = providerName!);
         }
 
