@@ -26,11 +26,13 @@ public sealed class TransactionTableBatchingOptions
     public string TableName { get; set; } = "OrleansRecoveryTransactionBuckets";
 
     /// <summary>
-    /// Number of buckets (partitions) transactions are spread over by a stable hash of their id. Default 32. Fewer buckets put
-    /// more writes in each batch; each bucket has one batch in flight per silo, so more buckets write more in parallel. Changing
-    /// it moves every transaction to another bucket: records written before would no longer be found. Fix it before first use.
+    /// Number of buckets (partitions) transactions are spread over by a stable hash of their id. Default 16. Fewer buckets put
+    /// more writes in each batch (fewer requests); each bucket has one batch in flight per silo, so more buckets write more in
+    /// parallel, and Azure serves each partition up to about 2,000 entities/s. Measured on Azurite with 256 callers (fleet
+    /// benchmark, quick): 8 buckets 0.16 requests per message, 16 buckets 0.22, 32 buckets 0.32. Changing it moves every
+    /// transaction to another bucket: records written before would no longer be found. Fix it before first use.
     /// </summary>
-    public int BucketCount { get; set; } = 32;
+    public int BucketCount { get; set; } = 16;
 
     /// <summary>Operations per batch, at most <see cref="MaxOperationsAllowed"/>. Default 100.</summary>
     public int MaxBatchOperations { get; set; } = MaxOperationsAllowed;
