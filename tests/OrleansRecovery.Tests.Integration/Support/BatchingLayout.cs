@@ -29,7 +29,10 @@ internal static class BatchingLayout
             options.ConfigureSilo = silo =>
             {
                 configureSilo?.Invoke(silo);
+                // Under the storage name, and under the name TransactionTestCluster gives the real provider when it also wraps
+                // grain storage (the batching store is registered under that one, and forwarded).
                 silo.Services.AddKeyedSingleton(TransactionRecoveryOptions.DefaultStorageProviderName, hooks);
+                silo.Services.AddKeyedSingleton(TransactionRecoveryOptions.DefaultStorageProviderName + "-wrapped", hooks);
             };
         }
     }
