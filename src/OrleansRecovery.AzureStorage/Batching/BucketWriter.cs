@@ -66,6 +66,31 @@ internal sealed class BucketWriter
 
     private async Task FlushAsync(Bucket bucket)
     {
+        try
+        {
+            await FlushWaitingAsync(bucket).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not expected (sending answers every write itself); but a bucket left "flushing" would hang every later write, so
+            // whatever waits is failed and the bucket is idle again.
+            List<RecordWrite> stranded;
+            lock (_buckets)
+            {
+                stranded = bucket.Waiting;
+                bucket.Waiting = [];
+                bucket.Flushing = false;
+            }
+
+            foreach (var write in stranded)
+            {
+                write.Fail(ex);
+            }
+        }
+    }
+
+    private async Task FlushWaitingAsync(Bucket bucket)
+    {
         if (_delay > TimeSpan.Zero)
         {
             await Task.Delay(_delay).ConfigureAwait(false);
