@@ -6,7 +6,7 @@ namespace OrleansRecovery.Benchmarks;
 public sealed class BenchOptions
 {
     /// <summary>Scenario names in run order.</summary>
-    public static readonly string[] AllScenarios = ["many", "hot", "append", "replay", "stream", "outage"];
+    public static readonly string[] AllScenarios = ["many", "hot", "append", "replay", "stream", "outage", "fleet"];
 
     /// <summary>Small sizes for CI.</summary>
     public bool Quick { get; private set; }
@@ -34,6 +34,18 @@ public sealed class BenchOptions
 
     /// <summary>many: transactions.</summary>
     public int ManyTransactions { get; private set; } = 1_000;
+
+    /// <summary>fleet: transactions per arm.</summary>
+    public int FleetTransactions { get; private set; } = 10_000;
+
+    /// <summary>fleet: messages per transaction.</summary>
+    public int FleetMessages { get; private set; } = 10;
+
+    /// <summary>fleet: concurrent callers.</summary>
+    public int FleetConcurrency { get; private set; } = 256;
+
+    /// <summary>fleet: buckets of the batching layout (its default when not given).</summary>
+    public int? FleetBuckets { get; private set; }
 
     /// <summary>many: messages per transaction.</summary>
     public int ManyMessages { get; private set; } = 20;
@@ -138,6 +150,7 @@ public sealed class BenchOptions
             o.StreamDeadline = TimeSpan.FromSeconds(90);
             o.OutageTransactions = 500;
             o.OutageScopeTransactions = 64;
+            o.FleetTransactions = 500;
         }
 
         for (var i = 0; i < args.Count; i++)
@@ -240,6 +253,18 @@ public sealed class BenchOptions
                 case "--no-announce":
                     o.NoAnnounce = true;
                     break;
+                case "--fleet-transactions":
+                    o.FleetTransactions = NextInt();
+                    break;
+                case "--fleet-messages":
+                    o.FleetMessages = NextInt();
+                    break;
+                case "--fleet-concurrency":
+                    o.FleetConcurrency = NextInt();
+                    break;
+                case "--fleet-buckets":
+                    o.FleetBuckets = NextInt();
+                    break;
                 case "--naive-budget-s":
                     o.NaiveBudget = TimeSpan.FromSeconds(NextInt());
                     break;
@@ -248,6 +273,11 @@ public sealed class BenchOptions
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}");
             }
+        }
+
+        if (o.FleetTransactions < 1 || o.FleetMessages < 1 || o.FleetConcurrency < 1 || o.FleetBuckets is < 1)
+        {
+            throw new ArgumentException("--fleet-transactions, --fleet-messages, --fleet-concurrency and --fleet-buckets must be at least 1.");
         }
 
         if (o.OutageTransactions < 1 || o.OutageTransactions > IRecoveryCampaignGrain.MaxMembers || o.OutageScopeTransactions < 1)
@@ -281,11 +311,12 @@ public sealed class BenchOptions
 
     /// <summary>The help text.</summary>
     public const string Usage = """
-        usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream,outage] [--check-targets]
+        usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream,outage,fleet] [--check-targets]
                [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--timeline-capacity N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
+               [--fleet-transactions N] [--fleet-messages N] [--fleet-concurrency N] [--fleet-buckets N]
                [--registry-shards N] [--no-announce] [--log-warnings] (engine settings, for diagnosis only)
         """;
 }

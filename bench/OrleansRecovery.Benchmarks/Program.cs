@@ -32,6 +32,7 @@ await using (var host = await BenchHost.StartAsync(options))
     var client = new ClientScenarios(host, options, report);
     var stream = new StreamScenarios(host, options, report);
     var outage = new OutageScenario(host, options, report, client);
+    var fleet = new FleetScenario(host, options, report);
     var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     {
         ["many"] = client.ManyAsync,
@@ -40,6 +41,7 @@ await using (var host = await BenchHost.StartAsync(options))
         ["replay"] = client.ReplayAsync,
         ["stream"] = stream.RunAsync,
         ["outage"] = outage.RunAsync,
+        ["fleet"] = fleet.RunAsync,
     };
     foreach (var name in BenchOptions.AllScenarios.Where(options.Scenarios.Contains))
     {

@@ -13,7 +13,10 @@ public sealed class Report
     /// </summary>
     public bool Quick { get; init; }
 
-    /// <summary>Every JSON key, in the order of issue 5 (plus <c>many.control_ratio</c>), then the outage keys of issue 10. Nothing else is written.</summary>
+    /// <summary>
+    /// Every JSON key, in the order of issue 5 (plus <c>many.control_ratio</c>), then the outage keys of issue 10, then the fleet
+    /// keys of issue 13. Nothing else is written.
+    /// </summary>
     public static readonly string[] Keys =
     [
         "many.ours_msgs_per_s", "many.naive_msgs_per_s", "many.ratio", "many.control_ratio", "many.writes_per_msg",
@@ -25,6 +28,9 @@ public sealed class Report
         "outage.enter_per_s", "outage.enter_ratio", "outage.raw_at_size_per_s", "outage.table_records", "outage.park_per_s", "outage.park_ratio", "outage.complete_per_s", "outage.total_s",
         "outage.writes_per_enter", "outage.registry_writes", "outage.registry_bytes_per_change", "outage.switch_ms", "outage.open_ms",
         "outage.calls_enter_per_s", "outage.calls_enter_p99_ms", "outage.calls_complete_per_s", "outage.calls_complete_p99_ms",
+        "fleet.ratio", "fleet.requests_per_msg", "fleet.p99_ratio", "fleet.default_ratio",
+        "fleet.batching_msgs_per_s", "fleet.default_msgs_per_s", "fleet.naive_msgs_per_s", "fleet.default_requests_per_msg",
+        "fleet.p50_ms", "fleet.p99_ms", "fleet.naive_p99_ms", "raw.batch_entities_per_s",
         "rss.peak_mb",
     ];
 

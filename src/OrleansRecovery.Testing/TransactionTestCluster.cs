@@ -150,6 +150,14 @@ public sealed class TransactionTestCluster : IAsyncDisposable
     {
         var services = Cluster.Silos.First(s => s.IsActive).ServiceProvider;
         var providerName = services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value.StorageProviderName;
+        if (BucketTableOf(services, providerName) is { } buckets)
+        {
+            var records = await buckets.ReadRecordsAsync(transactionId, CancellationToken.None).ConfigureAwait(false);
+            return records.TryGetValue(StateNames.Header, out var row)
+                ? buckets.Serializer.Deserialize<TransactionHeaderRecord>(new BinaryData(OrleansRecovery.Batching.RecordEntity.Data(row)))
+                : null;
+        }
+
         var storage = services.GetRequiredKeyedService<IGrainStorage>(providerName);
         var state = new GrainState<TransactionHeaderRecord>(new TransactionHeaderRecord());
         await storage.ReadStateAsync(StateNames.Header, GrainIdOf(transactionId), state).ConfigureAwait(false);
@@ -169,6 +177,14 @@ public sealed class TransactionTestCluster : IAsyncDisposable
     /// <summary>The row keys (state names) stored for the transaction in the Azure table, without calling the grain.</summary>
     public async Task<IReadOnlyList<string>> ReadRowKeysAsync(string transactionId)
     {
+        var services = Cluster.Silos.First(s => s.IsActive).ServiceProvider;
+        var providerName = services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value.StorageProviderName;
+        if (BucketTableOf(services, providerName) is { } buckets)
+        {
+            // The batching layout: the transaction's rows in its bucket, named as in the default layout.
+            return [.. (await buckets.ReadRecordsAsync(transactionId, CancellationToken.None).ConfigureAwait(false)).Keys];
+        }
+
         var table = new TableServiceClient(ConnectionString).GetTableClient(_tableName);
         var partitionKey = PartitionKeyOf(transactionId);
         var keys = new List<string>();
@@ -205,6 +221,10 @@ public sealed class TransactionTestCluster : IAsyncDisposable
         return names;
     }
 
+    /// <summary>The batching layout's table when the silo stores transaction records that way, else null.</summary>
+    private static OrleansRecovery.Batching.BucketTable? BucketTableOf(IServiceProvider services, string providerName) =>
+        services.GetKeyedService<ITransactionRecordStoreFactory>(providerName) as OrleansRecovery.Batching.BucketTable;
+
     /// <summary>The Azure Table partition key the Orleans table provider uses for the transaction's records.</summary>
     public string PartitionKeyOf(string transactionId) => Sanitize($"{ServiceId}_{GrainIdOf(transactionId)}");
 
@@ -236,6 +256,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
     {
         string? providerName = null;
         string? tableName = null;
+        var batching = false;
         silo.UseTransactionRecoveryAzureStorage(connectionString, azure =>
         {
             azure.QueuePrefix = options.QueuePrefix;
@@ -243,6 +264,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
             options.ConfigureAzureStorage?.Invoke(azure);
             providerName = azure.StorageProviderName;
             tableName = azure.TableName;
+            batching = azure.Batching.Enabled;
             if (options.WrapStorage is not null)
             {
                 // The real provider gets another name; the grains use the wrapper under the original one.
@@ -255,6 +277,13 @@ public sealed class TransactionTestCluster : IAsyncDisposable
             var inner = providerName + "-wrapped";
             silo.Services.AddKeyedSingleton<IGrainStorage>(providerName,
                 (services, _) => wrap(services, services.GetRequiredKeyedService<IGrainStorage>(inner)));
+            if (batching)
+            {
+                // Transaction records keep their batching layout under the original name; only the other records are wrapped.
+                silo.Services.AddKeyedSingleton<ITransactionRecordStoreFactory>(providerName,
+                    (services, _) => services.GetRequiredKeyedService<ITransactionRecordStoreFactory>(inner));
+            }
+
             silo.Services.PostConfigure<TransactionRecoveryOptions>(o => o.StorageProviderName = providerName!);
         }
 

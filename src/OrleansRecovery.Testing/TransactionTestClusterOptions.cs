@@ -32,7 +32,9 @@ public sealed class TransactionTestClusterOptions
 
     /// <summary>
     /// Wraps the transaction grain storage of every silo, e.g. with <see cref="InterceptingGrainStorage"/> to slow writes down or
-    /// make them fail. Receives the silo's services and the real (Azure Table) storage; returns what the grains use.
+    /// make them fail. Receives the silo's services and the real (Azure Table) storage; returns what the grains use. With the
+    /// batching layout (<c>Batching.Enabled</c>) transaction headers and segments do not pass through grain storage, so only the
+    /// other records (registry, scopes, campaigns) are wrapped.
     /// </summary>
     public Func<IServiceProvider, IGrainStorage, IGrainStorage>? WrapStorage { get; set; }
 

@@ -18,11 +18,25 @@ namespace OrleansRecovery.Tests.Chaos;
 /// </summary>
 public sealed class RealProcessChaosTests(ITestOutputHelper output)
 {
-    [Fact]
+    /// <summary>The batching layout's table (TransactionTableBatchingOptions' default name).</summary>
+    private const string BucketTable = "OrleansRecoveryTransactionBuckets";
+
+    [Theory]
     [Trait("Category", "Chaos")]
-    public async Task Silos_killed_with_SIGKILL_under_load_lose_duplicate_and_reorder_nothing()
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Silos_killed_with_SIGKILL_under_load_lose_duplicate_and_reorder_nothing(bool batchingLayout)
     {
         var settings = ChaosSettings.FromEnvironment();
+        if (batchingLayout)
+        {
+            // The silo processes read it from their configuration, as an operator would set it.
+            settings = settings with
+            {
+                SiloEnvironment = new Dictionary<string, string>(settings.SiloEnvironment) { ["OrleansRecovery__Azure__Batching__Enabled"] = "true" },
+            };
+        }
+
         var wall = Stopwatch.StartNew();
         using var progress = settings.ProgressLog is { } path ? new StreamWriter(path, append: true) { AutoFlush = true } : null;
         void Log(string line)
@@ -177,6 +191,23 @@ public sealed class RealProcessChaosTests(ITestOutputHelper output)
         Assert.True(result.IsValid, result.Describe());
         Assert.True(problems.IsEmpty, "Unexpected rejections:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Take(20)));
         Assert.Equal(0, result.Indeterminate);
+
+        // The run really used the layout under test: transaction headers are in the bucket table exactly when batching is on.
+        var bucketRows = 0;
+        try
+        {
+            var buckets = new Azure.Data.Tables.TableServiceClient(cluster.ConnectionString).GetTableClient(BucketTable);
+            await foreach (var _ in buckets.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["RowKey"]))
+            {
+                bucketRows++;
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No bucket table: nothing was stored in the batching layout.
+        }
+
+        Assert.Equal(batchingLayout, bucketRows > 0);
         cluster.DeleteWorkDirectory = true;
     }
 }

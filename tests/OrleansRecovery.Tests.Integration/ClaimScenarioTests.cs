@@ -10,8 +10,7 @@ namespace OrleansRecovery.Tests.Integration;
 /// Azure Table storage (Azurite). "Persistent media" is the Azure table; "system memory" is the grain activation, which each
 /// scenario throws away (deactivation) to show what storage really holds.
 /// </summary>
-[Collection(LedgerClusterDefinition.Name)]
-public sealed class ClaimScenarioTests(LedgerClusterFixture fixture)
+public abstract class ClaimScenarioTests(LedgerClusterFixture fixture)
 {
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
@@ -209,3 +208,11 @@ public sealed class ClaimScenarioTests(LedgerClusterFixture fixture)
         await _cluster.Cluster.WaitForDeactivationAsync(grain);
     }
 }
+
+/// <summary>The claim scenarios on the default layout of transaction records (a partition per transaction, a request per record).</summary>
+[Collection(LedgerClusterDefinition.Name)]
+public sealed class DefaultLayoutClaimScenarioTests(LedgerClusterFixture fixture) : ClaimScenarioTests(fixture);
+
+/// <summary>The claim scenarios on the batching layout of transaction records (shared buckets, entity group transactions).</summary>
+[Collection(BatchingLedgerClusterDefinition.Name)]
+public sealed class BatchingLayoutClaimScenarioTests(BatchingLedgerClusterFixture fixture) : ClaimScenarioTests(fixture);

@@ -5,8 +5,7 @@ using OrleansRecovery.Tests.Integration.Support;
 namespace OrleansRecovery.Tests.Integration;
 
 /// <summary>P7 through the client SDK: an id already admitted (applied, processed or pending) is answered Duplicate and changes nothing.</summary>
-[Collection(LedgerClusterDefinition.Name)]
-public sealed class DuplicateTests(LedgerClusterFixture fixture)
+public abstract class DuplicateTests(LedgerClusterFixture fixture)
 {
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
@@ -130,3 +129,11 @@ public sealed class DuplicateTests(LedgerClusterFixture fixture)
         Assert.Equal(40, header!.ReplayPosition);
     }
 }
+
+/// <summary>The duplicate tests on the default layout of transaction records (a partition per transaction, a request per record).</summary>
+[Collection(LedgerClusterDefinition.Name)]
+public sealed class DefaultLayoutDuplicateTests(LedgerClusterFixture fixture) : DuplicateTests(fixture);
+
+/// <summary>The duplicate tests on the batching layout of transaction records (shared buckets, entity group transactions).</summary>
+[Collection(BatchingLedgerClusterDefinition.Name)]
+public sealed class BatchingLayoutDuplicateTests(BatchingLedgerClusterFixture fixture) : DuplicateTests(fixture);

@@ -9,8 +9,7 @@ namespace OrleansRecovery.Tests.Integration;
 /// Group commit: concurrent submissions to one transaction share storage writes, each caller is answered only after the write
 /// covering its message (P8), order per sender is kept, and a failed group write loses nothing that was acknowledged.
 /// </summary>
-[Collection(GroupCommitDefinition.Name)]
-public sealed class GroupCommitTests(GroupCommitFixture fixture, ITestOutputHelper output)
+public abstract class GroupCommitTests(GroupCommitFixture fixture, ITestOutputHelper output)
 {
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
@@ -103,3 +102,11 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture, ITestOutputHelp
         await c.AssertCheckerCleanAsync(tx);
     }
 }
+
+/// <summary>The group commit tests on the default layout of transaction records (a partition per transaction, a request per record).</summary>
+[Collection(GroupCommitDefinition.Name)]
+public sealed class DefaultLayoutGroupCommitTests(GroupCommitFixture fixture, ITestOutputHelper output) : GroupCommitTests(fixture, output);
+
+/// <summary>The group commit tests on the batching layout of transaction records (shared buckets, entity group transactions).</summary>
+[Collection(BatchingGroupCommitDefinition.Name)]
+public sealed class BatchingLayoutGroupCommitTests(BatchingGroupCommitFixture fixture, ITestOutputHelper output) : GroupCommitTests(fixture, output);

@@ -86,6 +86,48 @@ public sealed class OrleansConfigurationHostTests : IAsyncLifetime
             Flatten(failure), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BatchingInTheGrainStorageSection_StoresTransactionRecordsInBuckets()
+    {
+        using var host = Build(new Dictionary<string, string?>
+        {
+            ["Orleans:GrainStorage:transactions:Batching:Enabled"] = "true",
+            ["Orleans:GrainStorage:transactions:Batching:BucketCount"] = "8",
+            ["Orleans:GrainStorage:transactions:Batching:TableName"] = "TeamBuckets",
+        });
+        using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.StartAsync(start.Token);
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            Assert.Equal(SubmitOutcome.Processed, (await grains.SubmitAsync("acct-b", LedgerMessages.Credit("c1", 500))).Outcome);
+
+            var table = new Azure.Data.Tables.TableServiceClient(_azurite.ConnectionString).GetTableClient("TeamBuckets");
+            var partition = OrleansRecovery.Batching.BucketKeys.PartitionKey(OrleansRecovery.Batching.BucketKeys.Bucket("acct-b", 8));
+            var header = await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(partition,
+                OrleansRecovery.Batching.BucketKeys.RowKey("acct-b", OrleansRecovery.Storage.StateNames.Header));
+            Assert.True(header.HasValue, "the header is a row of the transaction's bucket in the configured table");
+        }
+        finally
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StopAsync(stop.Token);
+        }
+    }
+
+    [Fact]
+    public void BadBatchingSettingInTheGrainStorageSection_StopsTheBuild_NamingTheKey()
+    {
+        var failure = Assert.Throws<OptionsValidationException>(() => Build(new Dictionary<string, string?>
+        {
+            ["Orleans:GrainStorage:transactions:Batching:Enabled"] = "true",
+            ["Orleans:GrainStorage:transactions:Batching:BucketCount"] = "0",
+        }));
+
+        Assert.Contains(failure.Failures, f => f.StartsWith(
+            "Orleans:GrainStorage:transactions:Batching:BucketCount is 0;", StringComparison.Ordinal));
+    }
+
     /// <summary>The host as a team writes it; <paramref name="overrides"/> change its configuration.</summary>
     private IHost Build(Dictionary<string, string?> overrides)
     {

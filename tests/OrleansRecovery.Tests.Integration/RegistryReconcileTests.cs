@@ -14,8 +14,7 @@ namespace OrleansRecovery.Tests.Integration;
 /// was cut off by the crash is woken by the pass and finishes it. The transactions' watchdog is far off (5 minutes), so
 /// nothing else repairs them within these tests.
 /// </summary>
-public sealed class RegistryReconcileTests(RegistryReconcileTests.ReconcileFixture fixture, ITestOutputHelper output)
-    : IClassFixture<RegistryReconcileTests.ReconcileFixture>
+public abstract class RegistryReconcileTests(RegistryReconcileTests.ReconcileFixture fixture, ITestOutputHelper output)
 {
     private const int Shards = 4;
 
@@ -124,12 +123,20 @@ public sealed class RegistryReconcileTests(RegistryReconcileTests.ReconcileFixtu
     /// Two silos; transaction storage with injectable faults; registry shards reconcile every second (reminders allowed at 1 s);
     /// the transactions' watchdog and stuck detection far off; every report reaches the registry at once.
     /// </summary>
-    public sealed class ReconcileFixture : LedgerClusterFixture
+    public class ReconcileFixture : LedgerClusterFixture
     {
         public StorageFaults Faults { get; } = new();
 
+        /// <summary>Transaction records in the batching layout (faults injected around its batches), registry records wrapped.</summary>
+        protected virtual bool Batching => false;
+
         protected override void Configure(TransactionTestClusterOptions options)
         {
+            if (Batching)
+            {
+                BatchingLayout.Use(options, BatchingLayout.Faults(Faults));
+            }
+
             options.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
             options.WrapStorage = (_, inner) => Faults.Wrap(inner);
             options.ConfigureRecovery = o =>
@@ -141,4 +148,18 @@ public sealed class RegistryReconcileTests(RegistryReconcileTests.ReconcileFixtu
             };
         }
     }
+
+    /// <summary>The same cluster with transaction records in the batching layout: the shard reads them through its store.</summary>
+    public sealed class BatchingReconcileFixture : ReconcileFixture
+    {
+        protected override bool Batching => true;
+    }
 }
+
+/// <summary>The registry's reconciliation over the default layout of transaction records.</summary>
+public sealed class DefaultLayoutRegistryReconcileTests(RegistryReconcileTests.ReconcileFixture fixture, ITestOutputHelper output)
+    : RegistryReconcileTests(fixture, output), IClassFixture<RegistryReconcileTests.ReconcileFixture>;
+
+/// <summary>The registry's reconciliation over the batching layout of transaction records.</summary>
+public sealed class BatchingLayoutRegistryReconcileTests(RegistryReconcileTests.BatchingReconcileFixture fixture, ITestOutputHelper output)
+    : RegistryReconcileTests(fixture, output), IClassFixture<RegistryReconcileTests.BatchingReconcileFixture>;

@@ -10,8 +10,7 @@ namespace OrleansRecovery.Tests.Integration;
 /// P8: no outcome before the covering write succeeded; a failed write surfaces as an error and leaves nothing half-applied, so
 /// the sender's retry is applied (not answered Duplicate) and applied once.
 /// </summary>
-[Collection(FaultyStorageDefinition.Name)]
-public sealed class StorageFailureTests(FaultyStorageFixture fixture, ITestOutputHelper output)
+public abstract class StorageFailureTests(FaultyStorageFixture fixture, ITestOutputHelper output)
 {
     private readonly TransactionTestCluster _cluster = fixture.Cluster;
     private readonly IClusterClient _client = fixture.Client;
@@ -189,3 +188,11 @@ public sealed class StorageFailureTests(FaultyStorageFixture fixture, ITestOutpu
         await c.AssertCheckerCleanAsync(tx);
     }
 }
+
+/// <summary>The storage failure tests on the default layout of transaction records (a partition per transaction, a request per record).</summary>
+[Collection(FaultyStorageDefinition.Name)]
+public sealed class DefaultLayoutStorageFailureTests(FaultyStorageFixture fixture, ITestOutputHelper output) : StorageFailureTests(fixture, output);
+
+/// <summary>The storage failure tests on the batching layout of transaction records (shared buckets, entity group transactions).</summary>
+[Collection(BatchingFaultyStorageDefinition.Name)]
+public sealed class BatchingLayoutStorageFailureTests(BatchingFaultyStorageFixture fixture, ITestOutputHelper output) : StorageFailureTests(fixture, output);

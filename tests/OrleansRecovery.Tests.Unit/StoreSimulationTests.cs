@@ -22,15 +22,17 @@ public sealed class StoreSimulationTests(ITestOutputHelper output)
 {
     private const int Schedules = 2_000;
 
-    [Fact]
-    public async Task SeededSchedules_WithStorageFaultsAndCrashesBetweenEveryStep_LoseDuplicateReorderNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SeededSchedules_WithStorageFaultsAndCrashesBetweenEveryStep_LoseDuplicateReorderNothing(bool batchingLayout)
     {
         var clock = Stopwatch.StartNew();
         var totals = new StoreSimulation.Totals();
         var failures = new List<(int Seed, string Report)>();
         for (var seed = 1; seed <= Schedules; seed++)
         {
-            var run = new StoreSimulation(seed);
+            var run = new StoreSimulation(seed, batchingLayout);
             if (await run.RunAsync() is { } report)
             {
                 failures.Add((seed, report));
@@ -58,12 +60,14 @@ public sealed class StoreSimulationTests(ITestOutputHelper output)
 
     /// <summary>Replays one schedule and prints its step log; put a failing seed here to debug it.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(42)]
-    [InlineData(1_999)]
-    public async Task SeededSchedule_Replays(int seed)
+    [InlineData(1, false)]
+    [InlineData(42, false)]
+    [InlineData(1_999, false)]
+    [InlineData(1, true)]
+    [InlineData(42, true)]
+    public async Task SeededSchedule_Replays(int seed, bool batchingLayout)
     {
-        var run = new StoreSimulation(seed);
+        var run = new StoreSimulation(seed, batchingLayout);
         var failure = await run.RunAsync();
         output.WriteLine(run.Log);
 
@@ -87,7 +91,10 @@ internal sealed class StoreSimulation
     private readonly QueueHistory _history = new();
     private readonly StringBuilder _log = new();
     private readonly List<TransactionMessage> _answeredNormals = [];
-    private TransactionStore _store;
+    private readonly SimulatedTableClient _table = new();
+    private readonly ReferenceRecordSerializer _records = new();
+    private readonly bool _batchingLayout;
+    private ITransactionRecordStore _store;
     private TransactionState? _state;
     private Outstanding? _normal;
     private Outstanding? _recovery;
@@ -95,12 +102,13 @@ internal sealed class StoreSimulation
     private int _nextNormal;
     private int _nextRecovery;
 
-    public StoreSimulation(int seed)
+    public StoreSimulation(int seed, bool batchingLayout = false)
     {
         _seed = seed;
+        _batchingLayout = batchingLayout;
         _rng = new Random(seed);
         _storage = _faults.Wrap(_backend);
-        _store = new TransactionStore(_storage, _grain);
+        _store = NewStore();
         _machine = new RecoveryStateMachine(new CountingLogic(), new RecoveryLimits
         {
             SegmentMaxEntries = _rng.Next(2, 5),
@@ -121,14 +129,26 @@ internal sealed class StoreSimulation
 
     public int Reads => _faults.ThrownReads;
 
-    public int Conflicts => _backend.Conflicts;
+    public int Conflicts => _backend.Conflicts + _table.Conflicts;
+
+    /// <summary>
+    /// A new activation's store: the default layout over the faulty grain storage, or the batching layout over the simulated
+    /// table with the same faults injected around its batches (before queuing, after storing, on the load).
+    /// </summary>
+    private ITransactionRecordStore NewStore() => _batchingLayout
+        ? new OrleansRecovery.Batching.BucketTable(_table, bucketCount: 4, maxOperations: 100, maxBytes: 3_670_016, TimeSpan.Zero,
+            _records)
+        {
+            Hooks = new OrleansRecovery.Batching.BucketStoreHooks(_faults.BeforeWrite, _faults.AfterWrite, _faults.BeforeRead),
+        }.Create(_grain, TransactionId)
+        : new TransactionStore(_storage, _grain);
 
     public string Log => _log.ToString();
 
     /// <summary>Runs the schedule, drains it and checks it; returns null when it holds, else a report with the step log.</summary>
     public async Task<string?> RunAsync()
     {
-        Note($"seed {_seed}: segment max {_machine.Limits.SegmentMaxEntries}, replay batch {_machine.Limits.ReplayBatchSize}");
+        Note($"seed {_seed} ({(_batchingLayout ? "batching" : "default")} layout): segment max {_machine.Limits.SegmentMaxEntries}, replay batch {_machine.Limits.ReplayBatchSize}");
         try
         {
             var steps = _rng.Next(20, 70);
@@ -213,7 +233,7 @@ internal sealed class StoreSimulation
     {
         Crashes++;
         _state = null;
-        _store = new TransactionStore(_storage, _grain);
+        _store = NewStore();
         Note($"{why}: state dropped, new activation");
     }
 

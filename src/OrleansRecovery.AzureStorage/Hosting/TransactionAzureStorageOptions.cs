@@ -40,6 +40,13 @@ public sealed class TransactionAzureStorageOptions
     /// </summary>
     public int QueueCacheSize { get; set; } = 128;
 
+    /// <summary>
+    /// The batching layout of transaction records (section <c>Batching</c>); off by default. When enabled, transaction headers
+    /// and pending-log segments go to <see cref="TransactionTableBatchingOptions.TableName"/> in shared partitions, written in
+    /// entity group transactions; the registry, scopes and campaigns stay in <see cref="TableName"/>.
+    /// </summary>
+    public TransactionTableBatchingOptions Batching { get; set; } = new();
+
     /// <summary>Register Azure Table reminders (needed by the watchdog). Default true.</summary>
     public bool UseReminders { get; set; } = true;
 }

@@ -67,6 +67,19 @@ public sealed partial class TransactionAzureStorageOptionsValidator(string secti
             failures.Add($"{s}:MessageVisibilityTimeout is {options.MessageVisibilityTimeout}; it must be between 00:00:01 and 7.00:00:00.");
         }
 
+        if (options.Batching is null)
+        {
+            failures.Add($"{s}:Batching is null; leave it out to keep the default layout.");
+        }
+        else if (options.Batching.Enabled)
+        {
+            var batching = new TransactionTableBatchingOptionsValidator(s + ":Batching").Validate(name, options.Batching);
+            if (batching.Failed)
+            {
+                failures.AddRange(batching.Failures ?? [batching.FailureMessage]);
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

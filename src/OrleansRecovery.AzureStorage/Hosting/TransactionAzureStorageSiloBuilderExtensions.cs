@@ -19,7 +19,8 @@ public static class TransactionAzureStorageSiloBuilderExtensions
     /// using the Orleans binary serializer (compact, no type-name JSON, one exactly sized array per write, deletes cleared
     /// segments); Azure Queue persistent streams with implicit subscriptions only, on explicitly named queues shared with
     /// producers; and Azure Table reminders.
-    /// Clustering is left to the host. A host configured through Orleans' own keys gets the same two providers with
+    /// With <see cref="TransactionAzureStorageOptions.Batching"/> enabled, transaction records are stored in the batching layout
+    /// (<see cref="TransactionTableBatchingOptions"/>). Clustering is left to the host. A host configured through Orleans' own keys gets the same two providers with
     /// <see cref="TransactionAzureProviderTypes"/> as their <c>ProviderType</c> instead.
     /// </summary>
     /// <exception cref="OptionsValidationException">
@@ -35,6 +36,11 @@ public static class TransactionAzureStorageSiloBuilderExtensions
         configure?.Invoke(azure);
         ThrowIfInvalid(azure, new TransactionAzureStorageOptionsValidator());
         builder.AddTransactionRecoveryTableStorage(azure.StorageProviderName, _ => new TableServiceClient(connectionString), azure.TableName);
+        if (azure.Batching.Enabled)
+        {
+            builder.AddTransactionRecoveryTableBatching(azure.StorageProviderName, _ => new TableServiceClient(connectionString),
+                azure.Batching, TransactionTableBatchingOptions.SectionName);
+        }
         builder.AddTransactionRecoveryQueueStreams(azure.StreamProviderName, _ => new QueueServiceClient(connectionString), azure);
         if (azure.UseReminders)
         {

@@ -11,7 +11,9 @@ namespace OrleansRecovery.Hosting;
 
 /// <summary>
 /// Builds the transaction records' grain storage from <c>Orleans:GrainStorage:{name}</c> when its <c>ProviderType</c> is
-/// <see cref="TransactionAzureProviderTypes.TableStorage"/>; Orleans calls it while it reads its configuration.
+/// <see cref="TransactionAzureProviderTypes.TableStorage"/>; Orleans calls it while it reads its configuration. A
+/// <c>Batching</c> subsection with <c>Enabled: true</c> stores transaction records in the batching layout
+/// (<see cref="TransactionTableBatchingOptions"/>).
 /// </summary>
 internal sealed class TransactionTableStorageProviderBuilder : IProviderBuilder<ISiloBuilder>
 {
@@ -26,10 +28,15 @@ internal sealed class TransactionTableStorageProviderBuilder : IProviderBuilder<
             azure.TableName = tableName;
         }
 
+        configurationSection.GetSection("Batching").Bind(azure.Batching);
         TransactionAzureStorageSiloBuilderExtensions.ThrowIfInvalid(azure, new TransactionAzureStorageOptionsValidator(configurationSection.Path));
-        builder.AddTransactionRecoveryTableStorage(name ?? configurationSection.Key,
-            sp => AzureStorageClients.Resolve(sp, configurationSection, s => new TableServiceClient(s),
-                uri => new TableServiceClient(uri, new DefaultAzureCredential())),
-            azure.TableName);
+        Func<IServiceProvider, TableServiceClient> client = sp => AzureStorageClients.Resolve(sp, configurationSection,
+            s => new TableServiceClient(s), uri => new TableServiceClient(uri, new DefaultAzureCredential()));
+        var storageName = name ?? configurationSection.Key;
+        builder.AddTransactionRecoveryTableStorage(storageName, client, azure.TableName);
+        if (azure.Batching.Enabled)
+        {
+            builder.AddTransactionRecoveryTableBatching(storageName, client, azure.Batching, configurationSection.Path + ":Batching");
+        }
     }
 }

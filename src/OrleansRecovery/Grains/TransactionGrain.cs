@@ -41,7 +41,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     private readonly TimeProvider _time;
     private readonly WorkQueue _work;
     private RecoveryScopeDirectory? _scopeDirectory;
-    private TransactionStore? _store;
+    private ITransactionRecordStore? _store;
     private string? _keyProblem;
     private TransactionState? _state;
     private ReplayScheduler? _replay;
@@ -69,8 +69,7 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
-        _store = new TransactionStore(storage, this.GetGrainId());
+        _store = TransactionRecordStores.For(ServiceProvider, _options.StorageProviderName, this.GetGrainId(), TransactionId);
         _scopeDirectory = ServiceProvider.GetRequiredService<RecoveryScopeDirectory>();
         _announcements = ServiceProvider.GetRequiredService<AnnouncementGate>();
 

@@ -593,7 +593,8 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         {
             var readAt = _time.GetUtcNow();
             // Reading the records through the storage provider does not activate the transaction (no traffic to it).
-            var store = new Storage.TransactionStore(Storage, GrainFactory.GetGrain<ITransactionGrain>(id).GetGrainId());
+            var store = OrleansRecovery.Storage.TransactionRecordStores.For(ServiceProvider, _options.StorageProviderName,
+                GrainFactory.GetGrain<ITransactionGrain>(id).GetGrainId(), id);
             var state = await store.LoadAsync(_options.ToLimits(), static () => null, CancellationToken.None);
             _checkedAt[id] = _time.GetUtcNow();
             _unheardSinceLoad.Remove(id);

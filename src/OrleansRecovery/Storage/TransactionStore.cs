@@ -4,10 +4,11 @@ using OrleansRecovery.StateMachine;
 namespace OrleansRecovery.Storage;
 
 /// <summary>
-/// Reads and writes one transaction's records (a header and pending-log segments) through a named <see cref="IGrainStorage"/>,
-/// keeping each record's ETag so that a concurrent writer (a duplicate activation) is detected instead of overwritten.
+/// The default layout: one transaction's records (a header and pending-log segments) read and written through a named
+/// <see cref="IGrainStorage"/>, one storage request per record, keeping each record's ETag so that a concurrent writer (a
+/// duplicate activation) is detected instead of overwritten.
 /// </summary>
-internal sealed class TransactionStore
+internal sealed class TransactionStore : ITransactionRecordStore
 {
     private readonly IGrainStorage _storage;
     private readonly GrainId _grainId;

@@ -3,7 +3,7 @@ using OrleansRecovery.Testing;
 namespace OrleansRecovery.Tests.Integration.Support;
 
 /// <summary>One silo whose transaction storage fails on demand (<see cref="Faults"/>), for P8 tests.</summary>
-public sealed class FaultyStorageFixture : LedgerClusterFixture
+public class FaultyStorageFixture : LedgerClusterFixture
 {
     public StorageFaults Faults { get; } = new();
 
@@ -21,4 +21,21 @@ public sealed class FaultyStorageFixture : LedgerClusterFixture
 public sealed class FaultyStorageDefinition : ICollectionFixture<FaultyStorageFixture>
 {
     public const string Name = "Faulty storage";
+}
+
+/// <summary>The same on the batching layout: faults are injected around each record's part of a bucket's batch.</summary>
+public sealed class BatchingFaultyStorageFixture : FaultyStorageFixture
+{
+    protected override void Configure(TransactionTestClusterOptions options)
+    {
+        base.Configure(options);
+        options.WrapStorage = null;
+        BatchingLayout.Use(options, BatchingLayout.Faults(Faults));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BatchingFaultyStorageDefinition : ICollectionFixture<BatchingFaultyStorageFixture>
+{
+    public const string Name = "Faulty storage, batching layout";
 }

@@ -39,3 +39,15 @@ public sealed class LedgerClusterDefinition : ICollectionFixture<LedgerClusterFi
 {
     public const string Name = "Ledger cluster";
 }
+
+/// <summary>The same cluster with transaction records in the batching layout (<see cref="BatchingLayout"/>).</summary>
+public sealed class BatchingLedgerClusterFixture : LedgerClusterFixture
+{
+    protected override void Configure(TransactionTestClusterOptions options) => BatchingLayout.Use(options);
+}
+
+[CollectionDefinition(Name)]
+public sealed class BatchingLedgerClusterDefinition : ICollectionFixture<BatchingLedgerClusterFixture>
+{
+    public const string Name = "Ledger cluster, batching layout";
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansRecovery.Batching;
+using OrleansRecovery.Hosting;
+using OrleansRecovery.Ledger;
+using OrleansRecovery.Storage;
+using OrleansRecovery.Testing;
+
+namespace OrleansRecovery.Benchmarks;
+
+/// <summary>
+/// fleet (issue 13): many transactions, a few messages each, many callers — a silo's whole fleet writing at once, where the
+/// default layout pays one storage request per record and the batching layout sends a bucket's writes as one entity group
+/// transaction. Three arms on the same Azurite: ours on the batching layout (a second cluster in this process, configured
+/// with <c>Batching.Enabled</c>), ours on the default layout (the host's cluster), and the naive grain (one write per message).
+/// </summary>
+/// <remarks>
+/// Each arm sends message k to every transaction before message k+1 (index i → transaction i mod T, message i div T), so
+/// callers rarely meet on one transaction and group commit inside a grain plays no part: what differs is the storage layout.
+/// The arms run in rounds whose order rotates, each on tables of its own, as in many. Storage requests are counted where they
+/// are made: the batching layout's batches and range queries (a batch is one request), the default layout's record reads,
+/// writes and deletes (<see cref="CountingGrainStorage"/>); the naive grain's are one read per activation and one write per
+/// message by construction.
+/// </remarks>
+public sealed class FleetScenario(BenchHost host, BenchOptions options, Report report)
+{
+    /// <summary>Runs the three arms, checks balances, and reports rates, requests per message and latencies.</summary>
+    public async Task RunAsync()
+    {
+        await using var batchingCluster = await StartBatchingClusterAsync();
+        var buckets = batchingCluster.Cluster.Silos
+            .Select(s => s.ServiceProvider.GetRequiredKeyedService<ITransactionRecordStoreFactory>(TransactionRecoveryOptions.DefaultStorageProviderName))
+            .Cast<BucketTable>()
+            .ToList();
+        long BatchingRequests() => buckets.Sum(b => b.Writer.BatchesSent + b.ReadsSent);
+        long DefaultRequests() => CountingGrainStorage.Tally.Snapshot()
+            .Where(kv => kv.Key is StateNames.Header or "txn-pending")
+            .Sum(kv => kv.Value.Reads + kv.Value.Writes + kv.Value.Clears);
+
+        var batchingClient = batchingCluster.Client;
+        var arms = new[]
+        {
+            // Ours resend a call that timed out (same message id: a repeat is answered Duplicate, so each credit counts once);
+            // the naive grain has no dedup, so its timed-out calls are counted, not resent.
+            new FleetArm("batching", "fleet-b", async (id, m) => (await batchingClient.GetTransaction(id).SubmitAsync(m)).Outcome is SubmitOutcome.Processed or SubmitOutcome.Duplicate, BatchingRequests, resend: true),
+            new FleetArm("default", "fleet-d", async (id, m) => (await host.Client.GetTransaction(id).SubmitAsync(m)).Outcome is SubmitOutcome.Processed or SubmitOutcome.Duplicate, DefaultRequests, resend: true),
+            new FleetArm("naive", "fleet-n", async (id, m) => await host.Client.GetGrain<INaiveBinaryGrain>(id).SubmitAsync(m) == SubmitOutcome.Processed, null, resend: false),
+        };
+
+        // Warm-up on transactions outside the measured ones: code paths, connections, the bucket table's creation.
+        foreach (var arm in arms)
+        {
+            await arm.RunAsync(arm.KeyPrefix + "-warm", 0, Math.Min(256, options.FleetTransactions), 2, options.FleetConcurrency);
+            arm.Reset();
+        }
+
+        var rounds = options.Quick ? 1 : 2;
+        for (var round = 0; round < rounds; round++)
+        {
+            var first = options.FleetTransactions * round / rounds;
+            var count = (options.FleetTransactions * (round + 1) / rounds) - first;
+            for (var position = 0; position < arms.Length; position++)
+            {
+                var arm = arms[(round + position) % arms.Length];
+                var (rate, timeouts) = await arm.RunAsync(arm.KeyPrefix, first, count, options.FleetMessages, options.FleetConcurrency);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  fleet round {round + 1}/{rounds} {arm.Name}: {count:N0} tx x {options.FleetMessages}, {rate:N0} msgs/s, {timeouts} calls timed out"));
+            }
+        }
+
+        var (batching, byDefault, naive) = (arms[0], arms[1], arms[2]);
+        await VerifyAsync(batchingClient, batching.KeyPrefix, options.FleetTransactions, options.FleetMessages);
+        await VerifyAsync(host.Client, byDefault.KeyPrefix, options.FleetTransactions, options.FleetMessages);
+        var raw = await RawBatchEntitiesPerSecondAsync();
+
+        var ratio = batching.Rate / naive.Rate;
+        var defaultRatio = byDefault.Rate / naive.Rate;
+        var requestsPerMessage = batching.Requests / (double)batching.Done;
+        var defaultRequestsPerMessage = byDefault.Requests / (double)byDefault.Done;
+        var naiveRequestsPerMessage = (options.FleetTransactions + (double)naive.Done) / naive.Done;
+        var p99Ratio = batching.Latency(0.99) / naive.Latency(0.99);
+        report.Set("fleet.batching_msgs_per_s", batching.Rate);
+        report.Set("fleet.default_msgs_per_s", byDefault.Rate);
+        report.Set("fleet.naive_msgs_per_s", naive.Rate);
+        report.Set("fleet.ratio", ratio);
+        report.Set("fleet.default_ratio", defaultRatio);
+        report.Set("fleet.requests_per_msg", requestsPerMessage);
+        report.Set("fleet.default_requests_per_msg", defaultRequestsPerMessage);
+        report.Set("fleet.p50_ms", batching.Latency(0.50));
+        report.Set("fleet.p99_ms", batching.Latency(0.99));
+        report.Set("fleet.naive_p99_ms", naive.Latency(0.99));
+        report.Set("fleet.p99_ratio", p99Ratio);
+        report.Set("raw.batch_entities_per_s", raw);
+
+        var label = $"{options.FleetTransactions:N0} tx x {options.FleetMessages}, {options.FleetConcurrency} callers";
+        report.Row("fleet", $"msgs/s batching ({label})", Report.F(batching.Rate), $"naive {Report.F(naive.Rate)}",
+            Report.F(ratio, "0.00"), report.Target("fleet.ratio", ratio, 3.0, atLeast: true));
+        report.Row("fleet", "msgs/s default layout", Report.F(byDefault.Rate), $"naive {Report.F(naive.Rate)}", Report.F(defaultRatio, "0.00"));
+        report.Row("fleet", "storage requests per msg (a batch = 1)", Report.F(requestsPerMessage, "0.000"),
+            $"default {Report.F(defaultRequestsPerMessage, "0.000")} / naive {Report.F(naiveRequestsPerMessage, "0.000")}", "",
+            report.Target("fleet.requests_per_msg", requestsPerMessage, 0.25, atLeast: false));
+        report.Row("fleet", "latency p50 / p99 ms, batching", $"{Report.F(batching.Latency(0.5), "0.0")} / {Report.F(batching.Latency(0.99), "0.0")}",
+            $"default {Report.F(byDefault.Latency(0.5), "0.0")} / {Report.F(byDefault.Latency(0.99), "0.0")}; naive {Report.F(naive.Latency(0.5), "0.0")} / {Report.F(naive.Latency(0.99), "0.0")}",
+            Report.F(p99Ratio, "0.00"), report.Target("fleet.p99_ratio", p99Ratio, 1.5, atLeast: false));
+        report.Row("raw", "Azure SDK entities/s in batches of 100", Report.F(raw));
+        foreach (var arm in arms.Where(a => a.TimedOut > 0))
+        {
+            report.Notes.Add($"fleet {arm.Name}: {arm.TimedOut} calls timed out, had their activation cancelled or (naive) failed a write under overload{(arm.Name == "naive" ? ", not resent" : ", resent")}.");
+        }
+
+        report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"fleet: batching layout with {buckets[0].BucketCount} buckets; {batching.Requests:N0} requests for {batching.Done:N0} messages " +
+            $"({buckets.Sum(b => b.Writer.BatchesSent):N0} batches, {buckets.Sum(b => b.ReadsSent):N0} range reads over the whole run, warm-up included)."));
+    }
+
+    private async Task<TransactionTestCluster> StartBatchingClusterAsync() =>
+        await TransactionTestCluster.StartAsync<LedgerLogic>(host.ConnectionString, c =>
+        {
+            c.SiloCount = options.Silos;
+            c.ConfigureAzureStorage = a =>
+            {
+                a.Batching.Enabled = true;
+                a.Batching.BucketCount = options.FleetBuckets ?? a.Batching.BucketCount;
+                a.QueueCount = 1; // this cluster takes no stream traffic; fewer pulling agents polling Azurite
+            };
+            c.QueueCount = 1;
+            c.ConfigureSilo = silo => silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            c.ConfigureClient = client => client.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        });
+
+    private static async Task VerifyAsync(IClusterClient client, string prefix, int transactions, int messages)
+    {
+        foreach (var tx in new[] { 0, transactions / 2, transactions - 1 })
+        {
+            var id = FleetArm.TransactionId(prefix, tx);
+            var data = await client.GetDataAsync<LedgerData>(id);
+            if (data?.Balance != messages)
+            {
+                throw new InvalidOperationException($"fleet: {id} has balance {data?.Balance}, expected {messages}.");
+            }
+        }
+    }
+
+    /// <summary>The Azure SDK alone writing entity group transactions of 100 entities (400 bytes each) to the same Azurite.</summary>
+    private async Task<double> RawBatchEntitiesPerSecondAsync()
+    {
+        var table = new TableServiceClient(host.ConnectionString).GetTableClient("BenchRawBatch");
+        await table.CreateIfNotExistsAsync();
+        var data = new byte[400];
+        Random.Shared.NextBytes(data);
+        var batches = options.Quick ? 40 : 300;
+        await Work.RunAsync(8, 8, i => Batch(-1 - i));
+        var (done, elapsed) = await Work.RunAsync(batches, 16, Batch);
+        return Work.Rate(done * 100, elapsed);
+
+        Task Batch(int i) => table.SubmitTransactionAsync(Enumerable.Range(0, 100).Select(k =>
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity($"p{i}", $"r{k:D3}") { ["Data"] = data })));
+    }
+}
+
+/// <summary>One arm of the fleet scenario: its transactions, its callers' latencies and its storage requests.</summary>
+internal sealed class FleetArm(string name, string keyPrefix, Func<string, TransactionMessage, Task<bool>> submit, Func<long>? requests,
+    bool resend)
+{
+    private const int MaxSends = 5;
+
+    private readonly List<double> _latencyMs = [];
+    private TimeSpan _elapsed;
+
+    public string Name { get; } = name;
+
+    public string KeyPrefix { get; } = keyPrefix;
+
+    public int Done { get; private set; }
+
+    public long Requests { get; private set; }
+
+    public int TimedOut { get; private set; }
+
+    public double Rate => Work.Rate(Done, _elapsed);
+
+    public static string TransactionId(string prefix, int index) => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{index:D6}");
+
+    public double Latency(double quantile) => Work.Quantile(_latencyMs, quantile);
+
+    /// <summary>
+    /// A call lost to an overloaded machine: Orleans' response timeout, or an activation cancelled after its timeout (storage
+    /// too slow to load the grain). The message was not answered; for ours a resend is safe (dedup).
+    /// </summary>
+    private static bool IsOverload(Exception ex) => ex is TimeoutException or OperationCanceledException
+        // The naive grain's write conflicting with its own earlier write whose answer was lost (it has no dedup to absorb it).
+        or NaiveWriteFailedException;
+
+    public void Reset()
+    {
+        _latencyMs.Clear();
+        _elapsed = TimeSpan.Zero;
+        Done = 0;
+        Requests = 0;
+        TimedOut = 0;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="messages"/> credits to each of <paramref name="count"/> transactions from index <paramref name="first"/>;
+    /// returns the rate and the calls that timed out. A call's latency includes its resends.
+    /// </summary>
+    public async Task<(double Rate, int TimedOut)> RunAsync(string prefix, int first, int count, int messages, int concurrency)
+    {
+        var latencies = new double[count * messages];
+        var failed = 0;
+        var timedOut = 0;
+        var before = requests?.Invoke() ?? 0;
+        var (done, elapsed) = await Work.RunAsync(latencies.Length, concurrency, async i =>
+        {
+            var clock = Stopwatch.StartNew();
+            var message = Work.Credit($"f{i / count}");
+            for (var send = 1; ; send++)
+            {
+                try
+                {
+                    if (!await submit(TransactionId(prefix, first + (i % count)), message))
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+
+                    break;
+                }
+                catch (Exception ex) when (IsOverload(ex) && resend && send < MaxSends)
+                {
+                    Interlocked.Increment(ref timedOut);
+                }
+                catch (Exception ex) when (IsOverload(ex) && !resend)
+                {
+                    Interlocked.Increment(ref timedOut);
+                    break;
+                }
+            }
+
+            latencies[i] = clock.Elapsed.TotalMilliseconds;
+        });
+        TimedOut += timedOut;
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"fleet {Name}: {failed} of {latencies.Length} messages were not Processed.");
+        }
+
+        Requests += (requests?.Invoke() ?? 0) - before;
+        Done += done;
+        _elapsed += elapsed;
+        _latencyMs.AddRange(latencies);
+        return (Work.Rate(done, elapsed), timedOut);
+    }
+}
