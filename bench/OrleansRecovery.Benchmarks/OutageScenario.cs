@@ -160,7 +160,7 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
         report.Notes.Add($"outage enter curve (s: entered): {Curve(enterCurve)}");
         report.Notes.Add($"outage complete curve (s: back to Normal): {Curve(completeCurve)}");
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"outage complete: every member had answered its completion message after {answeredSeconds:0.0} s; the registry listed none of them after {completeSeconds:0.0} s"));
+            $"outage complete: every member had answered its completion message after {(answeredSeconds is { } a ? a.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "the end (the campaign stores its cursor after the answers)")}; the registry listed none of them after {completeSeconds:0.0} s"));
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"outage: registry CountAsync for the campaign with {n:N0} listed: {string.Join(", ", countMs.Select(ms => ms.ToString("N0", CultureInfo.InvariantCulture)))} ms (3 calls, idle campaign)"));
         if (_progressTimeouts > 0)
