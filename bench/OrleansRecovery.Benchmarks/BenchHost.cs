@@ -64,6 +64,11 @@ public sealed class BenchHost : IAsyncDisposable
                 {
                     a.QueuePollPeriod = options.PollPeriod;
                     a.BatchContainerBatchSize = options.BatchContainerBatchSize;
+                    if (options.Batching)
+                    {
+                        a.Batching.Enabled = true;
+                        a.Batching.BucketCount = options.FleetBuckets ?? a.Batching.BucketCount;
+                    }
                 };
                 c.ConfigureSilo = silo =>
                 {

@@ -44,8 +44,11 @@ public sealed class BenchOptions
     /// <summary>fleet: concurrent callers.</summary>
     public int FleetConcurrency { get; private set; } = 256;
 
-    /// <summary>fleet: buckets of the batching layout (its default when not given).</summary>
+    /// <summary>fleet: buckets of the batching layout (its default when not given); also the main cluster's with <see cref="Batching"/>.</summary>
     public int? FleetBuckets { get; private set; }
+
+    /// <summary>The main cluster (every scenario but fleet, which runs both layouts anyway) keeps transaction records in the batching layout.</summary>
+    public bool Batching { get; private set; }
 
     /// <summary>many: messages per transaction.</summary>
     public int ManyMessages { get; private set; } = 20;
@@ -250,6 +253,9 @@ public sealed class BenchOptions
                 case "--log-warnings":
                     o.LogWarnings = true;
                     break;
+                case "--batching":
+                    o.Batching = true;
+                    break;
                 case "--no-announce":
                     o.NoAnnounce = true;
                     break;
@@ -316,7 +322,7 @@ public sealed class BenchOptions
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
-               [--fleet-transactions N] [--fleet-messages N] [--fleet-concurrency N] [--fleet-buckets N]
+               [--fleet-transactions N] [--fleet-messages N] [--fleet-concurrency N] [--fleet-buckets N] [--batching]
                [--registry-shards N] [--no-announce] [--log-warnings] (engine settings, for diagnosis only)
         """;
 }
