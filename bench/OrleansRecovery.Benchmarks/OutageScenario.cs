@@ -439,24 +439,8 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
         }
     }
 
-    private async Task<long> CountRemindersAsync()
-    {
-        var table = new TableServiceClient(host.ConnectionString).GetTableClient("OrleansReminders");
-        long rows = 0;
-        try
-        {
-            await foreach (var _ in table.QueryAsync<TableEntity>(select: ["RowKey"]))
-            {
-                rows++;
-            }
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
-        {
-            // No reminder registered yet.
-        }
-
-        return rows;
-    }
+    // Reminder rows (none when no reminder was registered yet).
+    private Task<long> CountRemindersAsync() => clientScenarios.CountEntitiesAsync("OrleansReminders");
 
     private static long Writes(Dictionary<string, StorageCounts> ops) => ops.Values.Sum(c => c.Writes + c.Clears);
 
