@@ -6,7 +6,7 @@ namespace OrleansRecovery.Benchmarks;
 public sealed class BenchOptions
 {
     /// <summary>Scenario names in run order.</summary>
-    public static readonly string[] AllScenarios = ["many", "hot", "append", "replay", "stream", "outage", "fleet"];
+    public static readonly string[] AllScenarios = ["many", "hot", "append", "replay", "stream", "outage", "fleet", "idle"];
 
     /// <summary>Small sizes for CI.</summary>
     public bool Quick { get; private set; }
@@ -110,6 +110,18 @@ public sealed class BenchOptions
     /// <summary>stream: events per publish call (OnNextBatchAsync when above 1).</summary>
     public int PublishBatch { get; private set; } = 10;
 
+    /// <summary>
+    /// stream: CPU-burning threads beside the contended pass (<c>--contend N</c>; default 2 in a full run, 0 in a quick run;
+    /// 0 skips the pass).
+    /// </summary>
+    public int Contend { get; private set; } = 2;
+
+    /// <summary>idle: distinct transactions touched once, then left idle.</summary>
+    public int IdleTransactions { get; private set; } = 100_000;
+
+    /// <summary>idle: the idle cluster's collection age (Orleans' <c>GrainCollectionOptions.CollectionAge</c>).</summary>
+    public TimeSpan IdleCollectionAge { get; private set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>stream: deadline for the sustained run.</summary>
     public TimeSpan StreamDeadline { get; private set; } = TimeSpan.FromSeconds(240);
 
@@ -151,6 +163,9 @@ public sealed class BenchOptions
             o.StreamEvents = 1_000;
             o.StreamCount = 20;
             o.StreamDeadline = TimeSpan.FromSeconds(90);
+            o.Contend = 0;
+            o.IdleTransactions = 2_000;
+            o.IdleCollectionAge = TimeSpan.FromSeconds(20);
             o.OutageTransactions = 500;
             o.OutageScopeTransactions = 64;
             o.FleetTransactions = 500;
@@ -238,6 +253,15 @@ public sealed class BenchOptions
                 case "--publish-batch":
                     o.PublishBatch = NextInt();
                     break;
+                case "--idle-transactions":
+                    o.IdleTransactions = NextInt();
+                    break;
+                case "--idle-collection-s":
+                    o.IdleCollectionAge = TimeSpan.FromSeconds(NextInt());
+                    break;
+                case "--contend":
+                    o.Contend = NextInt();
+                    break;
                 case "--stream-deadline-s":
                     o.StreamDeadline = TimeSpan.FromSeconds(NextInt());
                     break;
@@ -281,6 +305,16 @@ public sealed class BenchOptions
             }
         }
 
+        if (o.IdleTransactions < 1 || o.IdleCollectionAge < TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentException("--idle-transactions must be at least 1 and --idle-collection-s at least 10.");
+        }
+
+        if (o.Contend < 0)
+        {
+            throw new ArgumentException("--contend must be 0 (no contended stream pass) or more burning threads.");
+        }
+
         if (o.FleetTransactions < 1 || o.FleetMessages < 1 || o.FleetConcurrency < 1 || o.FleetBuckets is < 1)
         {
             throw new ArgumentException("--fleet-transactions, --fleet-messages, --fleet-concurrency and --fleet-buckets must be at least 1.");
@@ -317,10 +351,12 @@ public sealed class BenchOptions
 
     /// <summary>The help text.</summary>
     public const string Usage = """
-        usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream,outage,fleet] [--check-targets]
+        usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream,outage,fleet,idle] [--check-targets]
                [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--timeline-capacity N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
+               [--idle-transactions N] [--idle-collection-s N]
+               [--contend N (CPU-burning threads beside the stream scenario's contended pass; 0 skips it)]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
                [--fleet-transactions N] [--fleet-messages N] [--fleet-concurrency N] [--fleet-buckets N] [--batching]
                [--registry-shards N] [--no-announce] [--log-warnings] (engine settings, for diagnosis only)

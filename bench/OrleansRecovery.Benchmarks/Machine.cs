@@ -38,6 +38,18 @@ public static class Machine
         return self.PeakWorkingSet64 / 1024.0 / 1024.0;
     }
 
+    /// <summary>Current resident set of this process in MiB (VmRSS, else WorkingSet64).</summary>
+    public static double SelfRssMb()
+    {
+        if (ReadKb("/proc/self/status", "VmRSS:") is { } k)
+        {
+            return k / 1024.0;
+        }
+
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64 / 1024.0 / 1024.0;
+    }
+
     /// <summary>Peak resident set of another process in MiB (VmHWM), or null.</summary>
     public static double? PeakRssMb(int pid) => ReadKb($"/proc/{pid}/status", "VmHWM:") is { } k ? k / 1024.0 : null;
 

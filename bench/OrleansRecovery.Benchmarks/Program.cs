@@ -33,6 +33,7 @@ await using (var host = await BenchHost.StartAsync(options))
     var stream = new StreamScenarios(host, options, report);
     var outage = new OutageScenario(host, options, report, client);
     var fleet = new FleetScenario(host, options, report);
+    var idle = new IdleScenario(host, options, report);
     var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     {
         ["many"] = client.ManyAsync,
@@ -42,6 +43,7 @@ await using (var host = await BenchHost.StartAsync(options))
         ["stream"] = stream.RunAsync,
         ["outage"] = outage.RunAsync,
         ["fleet"] = fleet.RunAsync,
+        ["idle"] = idle.RunAsync,
     };
     foreach (var name in BenchOptions.AllScenarios.Where(options.Scenarios.Contains))
     {

@@ -25,12 +25,16 @@ public sealed class Report
         "replay.ours_s", "replay.naive_s", "replay.ratio",
         "stream.p50_ms", "stream.p95_ms", "stream.events_per_s", "stream.raw_ops_per_s", "stream.ratio",
         "stream.plain_p50_ms", "stream.p50_ratio",
+        "stream.contended_events_per_s", "stream.contended_raw_ops_per_s", "stream.contended_ratio", "stream.contended_redelivered",
+        "stream.contended_unconsumed",
         "outage.enter_per_s", "outage.enter_ratio", "outage.raw_at_size_per_s", "outage.table_records", "outage.park_per_s", "outage.park_ratio", "outage.complete_per_s", "outage.total_s",
         "outage.writes_per_enter", "outage.registry_writes", "outage.registry_bytes_per_change", "outage.switch_ms", "outage.open_ms",
         "outage.calls_enter_per_s", "outage.calls_enter_p99_ms", "outage.calls_complete_per_s", "outage.calls_complete_p99_ms",
         "fleet.ratio", "fleet.requests_per_msg", "fleet.p99_ratio", "fleet.default_ratio",
         "fleet.batching_msgs_per_s", "fleet.default_msgs_per_s", "fleet.naive_msgs_per_s", "fleet.default_requests_per_msg",
         "fleet.p50_ms", "fleet.p99_ms", "fleet.naive_p99_ms", "raw.batch_entities_per_s",
+        "idle.rss_bytes_per_tx", "idle.heap_bytes_per_tx", "idle.rss_after_collection_mb", "idle.heap_after_collection_mb",
+        "idle.remaining_activations",
         "rss.peak_mb",
     ];
 

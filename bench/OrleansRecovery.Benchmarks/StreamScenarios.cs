@@ -46,10 +46,45 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
         report.Row("stream", "max queue backlog / duplicates", Report.F(run.MaxBacklog), $"{run.Duplicates:N0} duplicates");
         report.Notes.Add($"stream: {settings}; publish p95 {run.PublishP95Ms:0} ms, max {run.PublishMaxMs:0} ms. " +
             "raw = Azure.Storage.Queues messages/s, each enqueued, received (32 per call) and deleted, same queue count and producer window.");
+        ThrowIfIncomplete(run, settings, "");
+        if (options.Contend > 0)
+        {
+            await ContendedAsync(settings);
+        }
+    }
+
+    /// <summary>
+    /// The same raw queue rate and sustained run again, with <see cref="BenchOptions.Contend"/> CPU-burning threads beside them:
+    /// every event must be consumed, redeliveries (events the engine answered <c>Duplicate</c>) stay under 1%, and the ratio
+    /// against the raw rate measured under the same contention is <c>stream.contended_ratio</c>.
+    /// </summary>
+    private async Task ContendedAsync(string settings)
+    {
+        using var burners = Contention.Start(options.Contend);
+        var raw = await RawQueueOpsAsync();
+        var run = await SustainedAsync(host, options, "con");
+        var ratio = run.EventsPerSecond / raw;
+        var redelivered = (double)run.Duplicates / run.Events;
+        report.Set("stream.contended_events_per_s", run.EventsPerSecond);
+        report.Set("stream.contended_raw_ops_per_s", raw);
+        report.Set("stream.contended_ratio", ratio);
+        report.Set("stream.contended_redelivered", redelivered);
+        report.Set("stream.contended_unconsumed", run.Events - run.Consumed);
+        report.Row("stream", $"events/s with {burners.Threads} CPU-burning threads", Report.F(run.EventsPerSecond),
+            $"raw {Report.F(raw)} queue msgs/s (same contention)", Report.F(ratio, "0.00"),
+            report.Target("stream.contended_ratio", ratio, 0.5, atLeast: true));
+        report.Row("stream", "contended: redelivered / unconsumed", Report.F(redelivered * 100, "0.00") + " %",
+            $"{run.Duplicates:N0} duplicates, {run.Events - run.Consumed:N0} unconsumed, max backlog {run.MaxBacklog:N0}", "",
+            report.Target("stream.contended_redelivered", redelivered, 0.01, atLeast: false));
+        ThrowIfIncomplete(run, settings, $" with {burners.Threads} CPU-burning threads");
+    }
+
+    private void ThrowIfIncomplete(StreamRun run, string settings, string condition)
+    {
         if (!run.Completed)
         {
             throw new TimeoutException(
-                $"stream: only {run.Consumed:N0} of {run.Events:N0} events were consumed within {options.StreamDeadline.TotalSeconds:0} s " +
+                $"stream{condition}: only {run.Consumed:N0} of {run.Events:N0} events were consumed within {options.StreamDeadline.TotalSeconds:0} s " +
                 $"({settings}; {run.Error}; max backlog {run.MaxBacklog:N0}, publish max {run.PublishMaxMs:0} ms).");
         }
     }

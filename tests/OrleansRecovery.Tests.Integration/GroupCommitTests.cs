@@ -61,6 +61,39 @@ public abstract class GroupCommitTests(GroupCommitFixture fixture, ITestOutputHe
         await c.AssertCheckerCleanAsync(tx);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EventsOfOneQueueMessage_AreStoredWithOneWrite_InOrder(bool recovering)
+    {
+        // One PublishBatchAsync is one queue message; the grain takes its events in one call (a batch observer) and stores them
+        // together. Delivered one event at a time, as before, they cost one write each.
+        const int events = 40;
+        var tx = Ids.Transaction();
+        var c = new CheckedClient(_client, output);
+        var recovery = recovering ? await _client.BeginRecoveryAsync(tx, "outage") : null;
+        await c.SubmitAsync(tx, LedgerMessages.Credit("first", 1));
+        var writesBefore = fixture.WritesOf(_cluster.GrainIdOf(tx));
+        var messages = Enumerable.Range(0, events).Select(i => LedgerMessages.Credit($"e{i:D2}", 1)).ToList();
+
+        await _cluster.CreatePublisher().PublishBatchAsync(tx, messages);
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            var status = await _client.GetStatusAsync(tx);
+            return recovering ? status.PendingCount == events + 1 : (await _client.StatementIdsAsync(tx)).Count == events + 1;
+        }, LedgerReads.Timeout, $"the {events} published events are {(recovering ? "parked" : "applied")}");
+
+        var writes = fixture.WritesOf(_cluster.GrainIdOf(tx)) - writesBefore;
+        Assert.True(writes <= 3, $"{writes} record writes for {events} events of one queue message: they were not stored together.");
+        if (recovery is not null)
+        {
+            await c.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId), expectEffect: false);
+            await _cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
+        }
+
+        Assert.Equal(["first", .. messages.Select(m => m.MessageId)], await _client.StatementIdsAsync(tx));
+    }
+
     [Fact]
     public async Task FailedGroupWrite_FailsEveryCallerInTheGroup_AndRetriesApplyEachMessageOnce()
     {

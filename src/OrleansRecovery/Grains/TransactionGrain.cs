@@ -31,7 +31,7 @@ namespace OrleansRecovery.Grains;
 /// </remarks>
 [Reentrant]
 [ImplicitStreamSubscription(TransactionStreams.InboundNamespace)]
-public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWakeGrain, IStreamSubscriptionObserver, IAsyncObserver<object>
+public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWakeGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<object>
 {
     private readonly RecoveryStateMachine _machine;
     private readonly ITransactionLogic _logic;
@@ -165,25 +165,60 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
     {
         ArgumentNullException.ThrowIfNull(handleFactory);
 
-        // Subscribed as object so that a foreign event type is answered (rejected and kept) instead of failing delivery forever.
+        // Subscribed as object so that a foreign event type is answered (rejected and kept) instead of failing delivery forever;
+        // as a batch observer so that the events of one queue message (and of consecutive ones, BatchContainerBatchSize) arrive
+        // in one call and are stored with one write instead of one write each (docs/design.md, "Streams").
         await handleFactory.Create<object>().ResumeAsync(this);
     }
 
     /// <summary>
-    /// Handles one inbound stream event. Completes only after the write covering it; throws only when storage failed (so the
-    /// event is redelivered). Anything that can never succeed is rejected, counted and kept in the status, never thrown back.
+    /// Handles the inbound stream events Orleans delivers together, in stream order. Consecutive messages are submitted as one
+    /// submission (one group of writes); the call completes only after the writes covering every event, and throws only when
+    /// storage failed (so the events are redelivered and answered <c>Duplicate</c> where already stored). Anything that can
+    /// never succeed is rejected, counted and kept in the status, never thrown back.
     /// </summary>
-    public async Task OnNextAsync(object item, StreamSequenceToken? token = null)
+    public async Task OnNextAsync(IList<SequentialItem<object>> items)
     {
-        if (item is TransactionMessage message)
+        ArgumentNullException.ThrowIfNull(items);
+        var run = new List<TransactionMessage?>(Math.Min(items.Count, _options.MaxBatchSize));
+        foreach (var item in items)
         {
-            await _work.SubmitAsync([message]);
+            if (item.Item is TransactionMessage message)
+            {
+                run.Add(message);
+                if (run.Count == _options.MaxBatchSize)
+                {
+                    await SubmitRunAsync(run);
+                }
+
+                continue;
+            }
+
+            await SubmitRunAsync(run);
+            await RejectForeignEventAsync(item.Item);
+        }
+
+        await SubmitRunAsync(run);
+    }
+
+    /// <summary>Submits the messages gathered so far as one submission (nothing when there are none) and starts a new run.</summary>
+    private async Task SubmitRunAsync(List<TransactionMessage?> run)
+    {
+        if (run.Count == 0)
+        {
             return;
         }
 
+        var messages = run.ToArray();
+        run.Clear();
+        await _work.SubmitAsync(messages);
+    }
+
+    private Task<bool> RejectForeignEventAsync(object? item)
+    {
         var type = item?.GetType().FullName ?? "null";
         Log.ForeignStreamEvent(_logger, TransactionId, type);
-        await _work.RunExclusiveAsync(async () =>
+        return _work.RunExclusiveAsync(async () =>
         {
             var state = await CurrentAsync(CancellationToken.None);
             var transition = _machine.RejectEvent(state,

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OrleansRecovery.Ledger;
+using OrleansRecovery.Testing;
+
+namespace OrleansRecovery.Benchmarks;
+
+/// <summary>
+/// idle (issue 13): a fleet's memory. <see cref="BenchOptions.IdleTransactions"/> distinct transactions each receive one message
+/// (one activation and one header write each), then nothing: the process's resident set per active transaction, and again after
+/// Orleans' idle collection has deactivated them (collection age <see cref="BenchOptions.IdleCollectionAge"/>, the setting
+/// <c>Orleans:GrainCollection:CollectionAge</c> in silo-config). A cluster of its own on the batching layout (at 100,000
+/// partitions Azurite's table slows to tens of writes per second; see docs/capacity.md), with that collection age.
+/// </summary>
+/// <remarks>
+/// Memory is read after a blocking, compacting full collection: the resident set (<c>VmRSS</c>: what an operator's dashboard
+/// shows, which a server GC returns to the OS only slowly) and the managed heap (what the activations hold). The client and the
+/// host's other cluster live in the same process; both figures are differences against a baseline read just before.
+/// </remarks>
+public sealed class IdleScenario(BenchHost host, BenchOptions options, Report report)
+{
+    private static readonly TimeSpan QuietDeadline = TimeSpan.FromMinutes(5);
+
+    /// <summary>Touches the transactions, measures, waits for idle collection, measures again.</summary>
+    public async Task RunAsync()
+    {
+        await using var cluster = await TransactionTestCluster.StartAsync<LedgerLogic>(host.ConnectionString, c =>
+        {
+            c.SiloCount = 1;
+            c.QueueCount = 1;
+            c.ConfigureAzureStorage = a =>
+            {
+                a.Batching.Enabled = true;
+                a.Batching.TableName = "BenchIdleBuckets";
+                a.QueueCount = 1;
+            };
+            c.ConfigureSilo = silo =>
+            {
+                silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+                silo.Services.Configure<GrainCollectionOptions>(o =>
+                {
+                    o.CollectionAge = options.IdleCollectionAge;
+                    // Orleans looks for idle activations once per quantum; a tenth of the age keeps the wait near the age.
+                    o.CollectionQuantum = options.IdleCollectionAge / 10;
+                });
+            };
+            c.ConfigureClient = client => client.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        });
+        var client = cluster.Client;
+        var management = client.GetGrain<IManagementGrain>(0);
+
+        var before = Memory.Read();
+        var activationsBefore = await TransactionActivationsAsync(management);
+        var count = options.IdleTransactions;
+        var (done, elapsed) = await Work.RunAsync(count, options.Concurrency, async i =>
+        {
+            var id = string.Create(CultureInfo.InvariantCulture, $"idle-{i:D6}");
+            var result = await client.GetTransaction(id).SubmitAsync(Work.Credit("i"));
+            if (result.Outcome != SubmitOutcome.Processed)
+            {
+                throw new InvalidOperationException($"idle: {id} answered {result.Outcome}.");
+            }
+        });
+        var active = await TransactionActivationsAsync(management) - activationsBefore;
+        var touched = Memory.Read();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  idle: {done:N0} transactions touched at {Work.Rate(done, elapsed):N0}/s, {active:N0} active; waiting for idle collection ({options.IdleCollectionAge.TotalSeconds:0} s)"));
+
+        var clock = Stopwatch.StartNew();
+        var remaining = active;
+        while (remaining > count / 100 && clock.Elapsed < options.IdleCollectionAge + QuietDeadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            remaining = await TransactionActivationsAsync(management) - activationsBefore;
+        }
+
+        var collectedAfter = clock.Elapsed;
+        var idle = Memory.Read();
+        double PerTx(double megabytes) => megabytes * 1024 * 1024 / Math.Max(1, active);
+        var rssPerTx = PerTx(touched.RssMb - before.RssMb);
+        var heapPerTx = PerTx(touched.HeapMb - before.HeapMb);
+        report.Set("idle.rss_bytes_per_tx", rssPerTx);
+        report.Set("idle.heap_bytes_per_tx", heapPerTx);
+        report.Set("idle.rss_after_collection_mb", idle.RssMb - before.RssMb);
+        report.Set("idle.heap_after_collection_mb", idle.HeapMb - before.HeapMb);
+        report.Set("idle.remaining_activations", remaining);
+        report.Row("idle", $"RSS per active transaction ({active:N0} active)", Report.F(rssPerTx) + " B",
+            $"managed heap {Report.F(heapPerTx)} B/tx; +{Report.F(touched.RssMb - before.RssMb)} MiB RSS in all");
+        report.Row("idle", $"after idle collection ({collectedAfter.TotalSeconds:0} s, age {options.IdleCollectionAge.TotalSeconds:0} s)",
+            $"+{Report.F(idle.RssMb - before.RssMb)} MiB RSS", $"heap +{Report.F(idle.HeapMb - before.HeapMb)} MiB; {remaining:N0} still active");
+        report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"idle: differences against the process before the touch (RSS {before.RssMb:0} MiB, heap {before.HeapMb:0} MiB), each read after a blocking compacting full GC; the server GC keeps some freed memory committed, so RSS falls less than the heap."));
+        if (remaining > count / 100)
+        {
+            throw new TimeoutException($"idle: {remaining:N0} of {active:N0} transactions were still active {collectedAfter.TotalSeconds:0} s after the touch.");
+        }
+    }
+
+    private static async Task<int> TransactionActivationsAsync(IManagementGrain management) =>
+        (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains("TransactionGrain", StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
+
+    /// <summary>The process's resident set and managed heap, after a blocking compacting full collection.</summary>
+    private readonly record struct Memory(double RssMb, double HeapMb)
+    {
+        public static Memory Read()
+        {
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return new Memory(Machine.SelfRssMb(), GC.GetTotalMemory(forceFullCollection: false) / 1024.0 / 1024.0);
+        }
+    }
+}
