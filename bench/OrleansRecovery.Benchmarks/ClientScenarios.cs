@@ -95,12 +95,18 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
         await WarmUpAsync();
         ManyArm Arm(string name, string keyPrefix, Func<string, TransactionMessage, Task<bool>> submit) =>
             new(name, keyPrefix, submit, options, host.AzuriteProcessId);
+        // Ours on the batching layout too: a cluster of its own on the same Azurite, warmed up apart (WarmUpAsync knows one client).
+        await using var batching = await BatchingCluster.StartAsync(host, options);
+        await Work.RunAsync(options.ManyTransactions * 2, options.Concurrency, i =>
+            batching.Client.GetTransaction($"warm-b-{i % options.ManyTransactions}").SubmitAsync(Work.Credit($"w{i / options.ManyTransactions}")));
         var arms = new[]
         {
             Arm("ours", "many-o", async (id, m) => (await _client.GetTransaction(id).SubmitAsync(m)).Outcome == SubmitOutcome.Processed),
             Arm("naive", "many-n", async (id, m) => await _client.GetGrain<INaiveBinaryGrain>(id).SubmitAsync(m) == SubmitOutcome.Processed),
             Arm("control", "many-c", async (id, m) => await _client.GetGrain<INaiveControlGrain>(id).SubmitAsync(m) == SubmitOutcome.Processed),
+            Arm("batching", "many-b", async (id, m) => (await batching.Client.GetTransaction(id).SubmitAsync(m)).Outcome == SubmitOutcome.Processed),
         };
+        var batchingRequestsBefore = batching.Requests;
         var rounds = options.ManyRounds;
         var writesBefore = BenchCounters.StorageWrites.Value;
         for (var round = 0; round < rounds; round++)
@@ -114,7 +120,8 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
         }
 
         var writes = BenchCounters.StorageWrites.Value - writesBefore;
-        var (ours, naive, control) = (arms[0], arms[1], arms[2]);
+        var batchingRequests = batching.Requests - batchingRequestsBefore;
+        var (ours, naive, control, batched) = (arms[0], arms[1], arms[2], arms[3]);
         await VerifyBalanceAsync(ours.TransactionId(0, 0), options.ManyMessages);
         var raw = await RawUpsertsAsync();
         var ratio = ours.Rate / naive.Rate;
@@ -130,6 +137,13 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
         report.Row("many", "control: naive again, in ours' place", Report.F(control.Rate), Report.F(naive.Rate),
             Report.F(controlRatio, "0.00"), "the harness's own spread");
         report.Row("many", "storage writes per msg", Report.F((double)writes / ours.Done, "0.000"), "1 (by construction)");
+        var batchingRatio = batched.Rate / naive.Rate;
+        var batchingRequestsPerMessage = (double)batchingRequests / batched.Done;
+        report.Set("many.batching_msgs_per_s", batched.Rate);
+        report.Set("many.batching_ratio", batchingRatio);
+        report.Set("many.batching_requests_per_msg", batchingRequestsPerMessage);
+        report.Row("many", $"msgs/s, ours on the batching layout ({batching.BucketCount} buckets)", Report.F(batched.Rate), Report.F(naive.Rate),
+            Report.F(batchingRatio, "0.00"), $"{Report.F(batchingRequestsPerMessage, "0.000")} requests/msg (a batch = 1)");
         foreach (var arm in arms)
         {
             report.Notes.Add(string.Create(CultureInfo.InvariantCulture,

@@ -30,12 +30,8 @@ public sealed class FleetScenario(BenchHost host, BenchOptions options, Report r
     /// <summary>Runs the three arms, checks balances, and reports rates, requests per message and latencies.</summary>
     public async Task RunAsync()
     {
-        await using var batchingCluster = await StartBatchingClusterAsync();
-        var buckets = batchingCluster.Cluster.Silos
-            .Select(s => s.ServiceProvider.GetRequiredKeyedService<ITransactionRecordStoreFactory>(TransactionRecoveryOptions.DefaultStorageProviderName))
-            .Cast<BucketTable>()
-            .ToList();
-        long BatchingRequests() => buckets.Sum(b => b.Writer.BatchesSent + b.ReadsSent);
+        await using var batchingCluster = await BatchingCluster.StartAsync(host, options);
+        long BatchingRequests() => batchingCluster.Requests;
         long DefaultRequests() => CountingGrainStorage.Tally.Snapshot()
             .Where(kv => kv.Key is StateNames.Header or "txn-pending")
             .Sum(kv => kv.Value.Reads + kv.Value.Writes + kv.Value.Clears);
@@ -112,24 +108,9 @@ public sealed class FleetScenario(BenchHost host, BenchOptions options, Report r
         }
 
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"fleet: batching layout with {buckets[0].BucketCount} buckets; {batching.Requests:N0} requests for {batching.Done:N0} messages " +
-            $"({buckets.Sum(b => b.Writer.BatchesSent):N0} batches, {buckets.Sum(b => b.ReadsSent):N0} range reads over the whole run, warm-up included)."));
+            $"fleet: batching layout with {batchingCluster.BucketCount} buckets; {batching.Requests:N0} requests for {batching.Done:N0} messages " +
+            $"({batchingCluster.BatchesSent:N0} batches, {batchingCluster.ReadsSent:N0} range reads over the whole run, warm-up included)."));
     }
-
-    private async Task<TransactionTestCluster> StartBatchingClusterAsync() =>
-        await TransactionTestCluster.StartAsync<LedgerLogic>(host.ConnectionString, c =>
-        {
-            c.SiloCount = options.Silos;
-            c.ConfigureAzureStorage = a =>
-            {
-                a.Batching.Enabled = true;
-                a.Batching.BucketCount = options.FleetBuckets ?? a.Batching.BucketCount;
-                a.QueueCount = 1; // this cluster takes no stream traffic; fewer pulling agents polling Azurite
-            };
-            c.QueueCount = 1;
-            c.ConfigureSilo = silo => silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-            c.ConfigureClient = client => client.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        });
 
     private static async Task VerifyAsync(IClusterClient client, string prefix, int transactions, int messages)
     {
