@@ -24,7 +24,7 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
     public async Task RunAsync()
     {
         var (ours, plain) = await LatencyAsync();
-        var raw = await RawQueueOpsAsync();
+        var raw = await RawQueueOpsAsync("bench-raw");
         var run = await SustainedAsync(host, options, "sus");
 
         double p50 = Work.Quantile(ours, 0.5), p95 = Work.Quantile(ours, 0.95), plainP50 = Work.Quantile(plain, 0.5);
@@ -61,7 +61,7 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
     private async Task ContendedAsync(string settings)
     {
         using var burners = Contention.Start(options.Contend);
-        var raw = await RawQueueOpsAsync();
+        var raw = await RawQueueOpsAsync("bench-raw-con");
         var run = await SustainedAsync(host, options, "con");
         var ratio = run.EventsPerSecond / raw;
         var redelivered = (double)run.Duplicates / run.Events;
@@ -135,10 +135,10 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
     }
 
     /// <summary>Raw queue message cycles per second (enqueue, receive in 32s, delete) with the same queues and producer window.</summary>
-    private async Task<double> RawQueueOpsAsync()
+    private async Task<double> RawQueueOpsAsync(string prefix)
     {
         var service = new QueueServiceClient(host.ConnectionString);
-        var queues = Enumerable.Range(0, options.QueueCount).Select(i => service.GetQueueClient($"bench-raw-{i}")).ToArray();
+        var queues = Enumerable.Range(0, options.QueueCount).Select(i => service.GetQueueClient($"{prefix}-{i}")).ToArray();
         foreach (var q in queues)
         {
             await q.CreateIfNotExistsAsync();
@@ -153,7 +153,18 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
         {
             while (!stop.IsCancellationRequested)
             {
-                var batch = (await q.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), CancellationToken.None)).Value;
+                Azure.Storage.Queues.Models.QueueMessage[] batch;
+                try
+                {
+                    batch = (await q.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), CancellationToken.None)).Value;
+                }
+                catch (Exception ex) when (ex is Azure.RequestFailedException or TaskCanceledException or TimeoutException)
+                {
+                    // An overloaded Azurite fails or times out a call now and then; a receiver that stopped would hold the run.
+                    await Task.Delay(50, CancellationToken.None);
+                    continue;
+                }
+
                 if (batch.Length == 0)
                 {
                     await Task.Delay(5, CancellationToken.None);
@@ -169,8 +180,9 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
                         await q.DeleteMessageAsync(m.MessageId, m.PopReceipt);
                         return 1;
                     }
-                    catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+                    catch (Exception ex) when (ex is Azure.RequestFailedException or TaskCanceledException or TimeoutException)
                     {
+                        // 404: received again since (counted by that receipt); otherwise it stays and is received again.
                         return 0;
                     }
                 }));
@@ -186,7 +198,7 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
             {
                 var ticket = Interlocked.Increment(ref reserved);
                 await consumed.WaitForAsync(ticket - window, EventTimeout * 4);
-                await queues[p % queues.Length].SendMessageAsync(body);
+                await SendAsync(queues[p % queues.Length], body);
             }
         })).ToList();
         await Task.WhenAll(producers);
@@ -195,6 +207,23 @@ public sealed class StreamScenarios(BenchHost host, BenchOptions options, Report
         await stop.CancelAsync();
         await Task.WhenAll(receivers);
         return count / elapsed.TotalSeconds;
+    }
+
+    /// <summary>Sends one message, again after a failed or timed-out call (an overloaded Azurite).</summary>
+    private static async Task SendAsync(QueueClient queue, string body)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await queue.SendMessageAsync(body);
+                return;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is Azure.RequestFailedException or TaskCanceledException or TimeoutException)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
     }
 
     /// <summary>

@@ -21,9 +21,9 @@ public sealed class BatchingStoreTests(AzuriteFixture azurite) : IClassFixture<A
     /// One bucket and a linger long enough that writes queued together certainly share a batch: the test queues both before
     /// the bucket flushes (no sleep: the linger only holds the batch open).
     /// </summary>
-    private BucketTable NewTable(int buckets = 1, TimeSpan? linger = null) =>
-        new(new TableServiceClient(azurite.ConnectionString).GetTableClient("b" + Guid.NewGuid().ToString("N")),
-            buckets, maxOperations: 100, maxBytes: 3_670_016, linger ?? TimeSpan.FromMilliseconds(300), RecordSerializers.Create());
+    private BucketTable NewTable(int buckets = 1, TimeSpan? linger = null, string serviceId = "test-service", string? tableName = null) =>
+        new(new TableServiceClient(azurite.ConnectionString).GetTableClient(tableName ?? "b" + Guid.NewGuid().ToString("N")),
+            serviceId, buckets, maxOperations: 100, maxBytes: 3_670_016, linger ?? TimeSpan.FromMilliseconds(300), RecordSerializers.Create());
 
     private static TransactionState WithData(object? data) => TransactionState.New(data, Limits);
 
@@ -53,6 +53,25 @@ public sealed class BatchingStoreTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.Equal(2, table.Writer.BatchesSent - batchesBefore);
         Assert.Equal("a-2", (await table.Create(AnyGrain, "tx-a").LoadAsync(Limits, () => null, default)).Data);
         Assert.Equal("b-1", (await table.Create(AnyGrain, "tx-b").LoadAsync(Limits, () => null, default)).Data);
+    }
+
+    [Fact]
+    public async Task ServicesSharingATable_NeverShareATransactionsRecords()
+    {
+        // As in the default layout, the ServiceId is part of the partition key: two services with the same table name and
+        // transaction ids keep apart.
+        var tableName = "b" + Guid.NewGuid().ToString("N");
+        var ours = NewTable(serviceId: "payments", tableName: tableName, linger: TimeSpan.Zero);
+        var theirs = NewTable(serviceId: "payments/staging", tableName: tableName, linger: TimeSpan.Zero);
+        var mine = ours.Create(AnyGrain, "tx-shared");
+        await mine.LoadAsync(Limits, () => null, default);
+        await mine.WriteAsync(WithData("ours"), HeaderOnly, default);
+
+        Assert.NotEqual(ours.PartitionKeyOf("tx-shared"), theirs.PartitionKeyOf("tx-shared"));
+        var other = theirs.Create(AnyGrain, "tx-shared");
+        Assert.Null((await other.LoadAsync(Limits, () => null, default)).Data);
+        await other.WriteAsync(WithData("theirs"), HeaderOnly, default);
+        Assert.Equal("ours", (await ours.Create(AnyGrain, "tx-shared").LoadAsync(Limits, () => null, default)).Data);
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public sealed class BatchingLayoutCompatibilityTests(BatchingLedgerClusterFixtur
         var options = services.GetRequiredService<IOptionsMonitor<TransactionTableBatchingOptions>>().Get(name);
         var table = new TableServiceClient(Cluster.ConnectionString).GetTableClient(options.TableName);
         await table.CreateIfNotExistsAsync();
-        var partition = BucketKeys.PartitionKey(BucketKeys.Bucket(transactionId, options.BucketCount));
+        var partition = BucketKeys.PartitionKey(Cluster.ServiceId, BucketKeys.Bucket(transactionId, options.BucketCount));
         await table.AddEntityAsync(RecordEntity.ToEntity(partition, BucketKeys.RowKey(transactionId, StateNames.Header), header));
         for (var i = 0; i < segments.Count; i++)
         {

@@ -103,7 +103,9 @@ public sealed class OrleansConfigurationHostTests : IAsyncLifetime
             Assert.Equal(SubmitOutcome.Processed, (await grains.SubmitAsync("acct-b", LedgerMessages.Credit("c1", 500))).Outcome);
 
             var table = new Azure.Data.Tables.TableServiceClient(_azurite.ConnectionString).GetTableClient("TeamBuckets");
-            var partition = OrleansRecovery.Batching.BucketKeys.PartitionKey(OrleansRecovery.Batching.BucketKeys.Bucket("acct-b", 8));
+            var partition = OrleansRecovery.Batching.BucketKeys.PartitionKey(
+                host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId,
+                OrleansRecovery.Batching.BucketKeys.Bucket("acct-b", 8));
             var header = await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(partition,
                 OrleansRecovery.Batching.BucketKeys.RowKey("acct-b", OrleansRecovery.Storage.StateNames.Header));
             Assert.True(header.HasValue, "the header is a row of the transaction's bucket in the configured table");

@@ -136,7 +136,7 @@ internal sealed class StoreSimulation
     /// table with the same faults injected around its batches (before queuing, after storing, on the load).
     /// </summary>
     private ITransactionRecordStore NewStore() => _batchingLayout
-        ? new OrleansRecovery.Batching.BucketTable(_table, bucketCount: 4, maxOperations: 100, maxBytes: 3_670_016, TimeSpan.Zero,
+        ? new OrleansRecovery.Batching.BucketTable(_table, "sim-service", bucketCount: 4, maxOperations: 100, maxBytes: 3_670_016, TimeSpan.Zero,
             _records)
         {
             Hooks = new OrleansRecovery.Batching.BucketStoreHooks(_faults.BeforeWrite, _faults.AfterWrite, _faults.BeforeRead),

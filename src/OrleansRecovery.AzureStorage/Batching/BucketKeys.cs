@@ -4,8 +4,9 @@ using System.Text;
 namespace OrleansRecovery.Batching;
 
 /// <summary>
-/// Where a transaction's records live in the batching layout: partition = bucket (a stable hash of the transaction id modulo the
-/// bucket count), row key = escaped transaction id, <c>|</c>, record name. The hash is FNV-1a over the id's UTF-8 bytes: fixed by
+/// Where a transaction's records live in the batching layout: partition = escaped service id, <c>_</c>, bucket (a stable hash of
+/// the transaction id modulo the bucket count), row key = escaped transaction id, <c>|</c>, record name. The service id is part of
+/// the partition key, as it is of the default layout's, so services sharing a table never share a transaction's records. The hash is FNV-1a over the id's UTF-8 bytes: fixed by
 /// its definition, so every silo and every release puts a transaction in the same bucket (string.GetHashCode is randomized per
 /// process).
 /// </summary>
@@ -33,8 +34,9 @@ internal static class BucketKeys
         return (int)(hash % (uint)bucketCount);
     }
 
-    /// <summary>The partition key of a bucket; fixed width so partitions sort in bucket order.</summary>
-    public static string PartitionKey(int bucket) => "b" + bucket.ToString("D6", CultureInfo.InvariantCulture);
+    /// <summary>The partition key of a bucket of a service; fixed width so a service's partitions sort in bucket order.</summary>
+    public static string PartitionKey(string serviceId, int bucket) =>
+        EscapeId(serviceId) + "_b" + bucket.ToString("D6", CultureInfo.InvariantCulture);
 
     /// <summary>The row key of record <paramref name="recordName"/> of <paramref name="transactionId"/>.</summary>
     public static string RowKey(string transactionId, string recordName) => EscapeId(transactionId) + Separator + recordName;

@@ -16,13 +16,18 @@ internal sealed class BucketTable : ITransactionRecordStoreFactory
     private readonly object _creating = new();
     private Task? _creation;
 
-    public BucketTable(TableClient client, int bucketCount, int maxOperations, int maxBytes, TimeSpan delay, IGrainStorageSerializer serializer)
+    public BucketTable(TableClient client, string serviceId, int bucketCount, int maxOperations, int maxBytes, TimeSpan delay,
+        IGrainStorageSerializer serializer)
     {
         _client = client;
+        ServiceId = serviceId;
         BucketCount = bucketCount;
         Serializer = serializer;
         Writer = new BucketWriter(client, maxOperations, maxBytes, delay);
     }
+
+    /// <summary>The cluster's ServiceId, part of every partition key.</summary>
+    public string ServiceId { get; }
 
     public int BucketCount { get; }
 
@@ -41,7 +46,7 @@ internal sealed class BucketTable : ITransactionRecordStoreFactory
     public ITransactionRecordStore Create(GrainId grainId, string transactionId) => new BucketTransactionStore(this, grainId, transactionId);
 
     /// <summary>The partition (bucket) holding <paramref name="transactionId"/>'s records.</summary>
-    public string PartitionKeyOf(string transactionId) => BucketKeys.PartitionKey(BucketKeys.Bucket(transactionId, BucketCount));
+    public string PartitionKeyOf(string transactionId) => BucketKeys.PartitionKey(ServiceId, BucketKeys.Bucket(transactionId, BucketCount));
 
     /// <summary>Every stored record of <paramref name="transactionId"/> by record name (<c>txn</c>, <c>txn-pending-N</c>), in one query.</summary>
     public async Task<Dictionary<string, TableEntity>> ReadRecordsAsync(string transactionId, CancellationToken cancellationToken)

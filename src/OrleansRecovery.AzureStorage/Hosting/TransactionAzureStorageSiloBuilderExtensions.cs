@@ -35,7 +35,8 @@ public static class TransactionAzureStorageSiloBuilderExtensions
         var azure = new TransactionAzureStorageOptions();
         configure?.Invoke(azure);
         ThrowIfInvalid(azure, new TransactionAzureStorageOptionsValidator());
-        builder.AddTransactionRecoveryTableStorage(azure.StorageProviderName, _ => new TableServiceClient(connectionString), azure.TableName);
+        builder.AddTransactionRecoveryTableStorage(azure.StorageProviderName, _ => new TableServiceClient(connectionString), azure.TableName,
+            TransactionTableBatchingOptions.SectionName);
         if (azure.Batching.Enabled)
         {
             builder.AddTransactionRecoveryTableBatching(azure.StorageProviderName, _ => new TableServiceClient(connectionString),
@@ -58,11 +59,18 @@ public static class TransactionAzureStorageSiloBuilderExtensions
     /// <summary>
     /// The grain storage for transaction records, named <paramref name="name"/>, in table <paramref name="tableName"/> of the
     /// account <paramref name="client"/> returns: the Orleans binary serializer, one exactly sized array per write, and cleared
-    /// records deleted (pending-log segments are cleared once replayed).
+    /// records deleted (pending-log segments are cleared once replayed). The silo refuses to start when the records were stored
+    /// in another layout than the one configured (<see cref="TransactionLayoutGuard"/>; <paramref name="batchingSection"/> names
+    /// the settings in its message).
     /// </summary>
     internal static ISiloBuilder AddTransactionRecoveryTableStorage(this ISiloBuilder builder, string name,
-        Func<IServiceProvider, TableServiceClient> client, string tableName) =>
-        builder.AddAzureTableGrainStorage(name, optionsBuilder => optionsBuilder.Configure<IServiceProvider>((o, sp) =>
+        Func<IServiceProvider, TableServiceClient> client, string tableName, string batchingSection)
+    {
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new TransactionLayoutGuard(
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, name, client(sp), tableName,
+            sp.GetRequiredService<IOptionsMonitor<TransactionTableBatchingOptions>>(), batchingSection,
+            sp.GetRequiredService<ILogger<TransactionLayoutGuard>>()));
+        return builder.AddAzureTableGrainStorage(name, optionsBuilder => optionsBuilder.Configure<IServiceProvider>((o, sp) =>
         {
             o.TableServiceClient = client(sp);
             o.TableName = tableName;
@@ -70,6 +78,7 @@ public static class TransactionAzureStorageSiloBuilderExtensions
                 sp.GetRequiredService<Orleans.Serialization.Serializer>());
             o.DeleteStateOnClear = true;
         }));
+    }
 
     /// <summary>
     /// Azure Queue persistent streams named <paramref name="name"/> on the account <paramref name="client"/> returns: implicit

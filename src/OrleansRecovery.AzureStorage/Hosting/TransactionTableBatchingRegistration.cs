@@ -40,7 +40,8 @@ internal static class TransactionTableBatchingRegistration
         builder.Services.AddKeyedSingleton<ITransactionRecordStoreFactory>(storageName, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptionsMonitor<TransactionTableBatchingOptions>>().Get(storageName);
-            return new BucketTable(client(sp).GetTableClient(o.TableName), o.BucketCount, o.MaxBatchOperations, o.MaxBatchBytes,
+            return new BucketTable(client(sp).GetTableClient(o.TableName),
+                sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, o.BucketCount, o.MaxBatchOperations, o.MaxBatchBytes,
                 o.MaxBatchDelay, new ExactSizeGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()))
             {
                 Hooks = sp.GetKeyedService<BucketStoreHooks>(storageName),

@@ -33,7 +33,7 @@ internal sealed class TransactionTableStorageProviderBuilder : IProviderBuilder<
         Func<IServiceProvider, TableServiceClient> client = sp => AzureStorageClients.Resolve(sp, configurationSection,
             s => new TableServiceClient(s), uri => new TableServiceClient(uri, new DefaultAzureCredential()));
         var storageName = name ?? configurationSection.Key;
-        builder.AddTransactionRecoveryTableStorage(storageName, client, azure.TableName);
+        builder.AddTransactionRecoveryTableStorage(storageName, client, azure.TableName, configurationSection.Path + ":Batching");
         if (azure.Batching.Enabled)
         {
             builder.AddTransactionRecoveryTableBatching(storageName, client, azure.Batching, configurationSection.Path + ":Batching");
