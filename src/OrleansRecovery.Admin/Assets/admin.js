@@ -115,7 +115,8 @@
   // series: [{ name, cls, points: [{ t, v }] }]; opts: { step, markers: [{ t, v, cls, label }], empty }
   function drawChart(svg, series, opts) {
     svg.replaceChildren();
-    const [W, H, L, R, T, B] = [720, 170, 48, 12, 10, 22];
+    // Drawn in the svg's own units (its viewBox), so a wide chart keeps its text size.
+    const W = svg.viewBox.baseVal.width || 720, H = svg.viewBox.baseVal.height || 170, L = 48, R = 12, T = 10, B = 22;
     let count = 0, t0 = Infinity, t1 = -Infinity, vmax = 0;
     for (const s of series) {
       for (const p of s.points) {
