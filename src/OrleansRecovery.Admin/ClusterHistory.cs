@@ -20,6 +20,7 @@ internal sealed record ClusterSample(DateTimeOffset At, long Recovering, long St
 internal sealed class ClusterHistory
 {
     private readonly SampleRing<ClusterSample> _ring;
+    private long _missed;
 
     /// <summary>Creates an empty history.</summary>
     public ClusterHistory(int capacity, TimeSpan interval)
@@ -35,7 +36,7 @@ internal sealed class ClusterHistory
     public int Capacity => _ring.Capacity;
 
     /// <summary>Samples that failed since the host started (the registry did not answer); they leave a gap in time, not a zero.</summary>
-    public long Missed { get; private set; }
+    public long Missed => Interlocked.Read(ref _missed);
 
     /// <summary>The samples, oldest first.</summary>
     public IReadOnlyList<ClusterSample> Samples => _ring.Snapshot();
@@ -80,7 +81,7 @@ internal sealed class ClusterHistory
                 catch (Exception) when (!stopping.IsCancellationRequested)
                 {
                     // The cluster is restarting or unreachable: no sample this time; the page shows the gap in time.
-                    Missed++;
+                    Interlocked.Increment(ref _missed);
                 }
             }
             while (await timer.WaitForNextTickAsync(stopping));
