@@ -64,4 +64,13 @@ public sealed record CampaignProgress
     /// not put into recovery (or not sent the bulk completion). Zero in a healthy campaign; act on it.
     /// </summary>
     [Id(17)] public long Failed { get; init; }
+
+    /// <summary>Who started the campaign and why, when a reason was given (<see cref="IRecoveryCampaignGrain.StartAsync(string)"/>); null otherwise.</summary>
+    [Id(18)] public string? StartReason { get; init; }
+
+    /// <summary>
+    /// Who asked for the bulk completion and why, when a reason was given
+    /// (<see cref="IRecoveryCampaignGrain.CompleteAllAsync(string, string, string)"/>); null otherwise.
+    /// </summary>
+    [Id(19)] public string? CompletionReason { get; init; }
 }

@@ -4,7 +4,7 @@ namespace OrleansRecovery;
 
 /// <summary>
 /// A recovery campaign over an explicit set of transactions (the grain key is the campaign id, a usable transaction-id-like name).
-/// Members are added in pages (up to <see cref="MaxMembers"/> in all), then <see cref="StartAsync"/> puts each into recovery, in
+/// Members are added in pages (up to <see cref="MaxMembers"/> in all), then <see cref="StartAsync()"/> puts each into recovery, in
 /// order, resuming after a crash from a stored cursor without putting anyone in twice. No stored record grows with the campaign:
 /// members are kept in fixed-size pages.
 /// </summary>
@@ -38,6 +38,15 @@ public interface IRecoveryCampaignGrain : IGrainWithStringKey
     Task<CampaignProgress> StartAsync();
 
     /// <summary>
+    /// As <see cref="StartAsync()"/>, keeping <paramref name="reason"/> (who starts it and why) in the campaign's record
+    /// (<see cref="CampaignProgress.StartReason"/>) when this call starts it; a repeat keeps the first start's reason.
+    /// </summary>
+    /// <exception cref="ArgumentException">The reason is empty or too long.</exception>
+    /// <exception cref="InvalidOperationException">The campaign does not exist or has no members.</exception>
+    [Alias("StartWithReasonAsync")]
+    Task<CampaignProgress> StartAsync(string reason);
+
+    /// <summary>
     /// Bulk completion: submits, in the background, one recovery message of <paramref name="type"/> and <paramref name="payload"/>
     /// to every entered member (message id <c>campaign-{id}-complete</c>, so a repeat is a duplicate), resuming after a crash.
     /// </summary>
@@ -45,6 +54,15 @@ public interface IRecoveryCampaignGrain : IGrainWithStringKey
     /// <exception cref="InvalidOperationException">The campaign has not been started.</exception>
     [Alias("CompleteAllAsync")]
     Task<CampaignProgress> CompleteAllAsync(string type, string payload);
+
+    /// <summary>
+    /// As <see cref="CompleteAllAsync(string, string)"/>, keeping <paramref name="reason"/> (who asked and why) in the campaign's
+    /// record (<see cref="CampaignProgress.CompletionReason"/>) with the first request, as the completion message is.
+    /// </summary>
+    /// <exception cref="ArgumentException">The type, payload or reason is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The campaign has not been started.</exception>
+    [Alias("CompleteAllWithReasonAsync")]
+    Task<CampaignProgress> CompleteAllAsync(string type, string payload, string reason);
 
     /// <summary>
     /// A page of at most 10,000 members from <paramref name="offset"/>, in the order they were added. Answered between the

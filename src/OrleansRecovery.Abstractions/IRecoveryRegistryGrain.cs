@@ -17,4 +17,12 @@ public interface IRecoveryRegistryGrain : IGrainWithIntegerKey
     /// <summary>Counts matching entries by state (the query's mode, stuck, scope and campaign filters apply; limit and cursor do not).</summary>
     [Alias("CountAsync")]
     Task<RegistryCounts> CountAsync(RegistryQuery query);
+
+    /// <summary>
+    /// Counts of the listed entries per campaign (entries without a campaign are left out), oldest campaign first (by its
+    /// oldest listed member), at most <paramref name="limit"/> campaigns: which campaigns and scope openings still have members
+    /// recovering, faulted or replaying. Answered from the shards' memory, like <see cref="CountAsync"/>.
+    /// </summary>
+    [Alias("CountByCampaignAsync")]
+    Task<IReadOnlyList<RegistryCampaignCounts>> CountByCampaignAsync(int limit);
 }

@@ -25,6 +25,14 @@ public interface IRecoveryScopeGrain : IGrainWithStringKey
     [Alias("CloseAsync")]
     Task<RecoveryScopeState> CloseAsync();
 
+    /// <summary>
+    /// As <see cref="CloseAsync()"/>, keeping <paramref name="reason"/> (who closes it and why) in the scope's record
+    /// (<see cref="RecoveryScopeState.CloseReason"/>) when this call closes it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The reason is empty or too long, or the grain key is not a usable scope name.</exception>
+    [Alias("CloseWithReasonAsync")]
+    Task<RecoveryScopeState> CloseAsync(string reason);
+
     /// <summary>The scope's stored state.</summary>
     [Alias("GetStateAsync")]
     Task<RecoveryScopeState> GetStateAsync();

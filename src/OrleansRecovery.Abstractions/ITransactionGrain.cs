@@ -45,6 +45,15 @@ public interface ITransactionGrain : IGrainWithStringKey
     Task<TransactionStatus> RetryFaultedAsync();
 
     /// <summary>
+    /// As <see cref="RetryFaultedAsync()"/>, with the operator's <paramref name="reason"/> (and identity, as the caller words it)
+    /// kept in the transaction's timeline entry for the retry, so the durable record says who retried and why.
+    /// </summary>
+    /// <exception cref="ArgumentException">The reason is empty or longer than the configured <c>MaxReasonLength</c>.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is not faulted.</exception>
+    [Alias("RetryFaultedWithReasonAsync")]
+    Task<TransactionStatus> RetryFaultedAsync(string reason);
+
+    /// <summary>
     /// Operator action on a <see cref="TransactionMode.Faulted"/> transaction: gives up on the held message (it is kept in the
     /// rejection history with <paramref name="reason"/>), returns to Normal and replays what was parked behind it.
     /// </summary>

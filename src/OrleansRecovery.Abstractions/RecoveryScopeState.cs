@@ -24,4 +24,7 @@ public sealed record RecoveryScopeState(
 
     /// <summary>When the scope was last closed, or null while open or never closed.</summary>
     [Id(5)] public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>Who closed the scope and why, when the last closing gave a reason (<see cref="IRecoveryScopeGrain.CloseAsync(string)"/>).</summary>
+    [Id(6)] public string? CloseReason { get; init; }
 }

@@ -19,6 +19,12 @@ public sealed record RegistryCounts(
     [property: Id(5)] DateTimeOffset? OldestSince,
     [property: Id(6)] IReadOnlyList<string> StuckTransactionIds)
 {
+    /// <summary>
+    /// Parked messages of the entries counted, as each last reported (a listing's depths lag by at most the transactions'
+    /// <c>RegistryReportInterval</c>); the cluster-wide counterpart of the <c>orleansrecovery.pending.depth</c> gauge.
+    /// </summary>
+    [Id(7)] public long Pending { get; init; }
+
     /// <summary>Most stuck transaction ids a count carries.</summary>
     public const int MaxStuckIds = 20;
 

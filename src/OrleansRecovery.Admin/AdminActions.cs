@@ -8,8 +8,9 @@ namespace OrleansRecovery.Admin;
 
 /// <summary>
 /// The operators' actions (<c>POST api/actions/{action}</c>): each takes a target and a reason, calls the grain, and records who did
-/// it and why — in the log (event 8001), in the answer, and where the grain keeps a reason (a recovery's, a skipped message's
-/// rejection, a scope's opening), with the identity appended. Authorization is the endpoint group's (the host's operator policy).
+/// it and why — in the log (event 8001), in the answer, and durably with the identity appended: the transaction's timeline (a
+/// recovery begun, a retry, a skip), the scope's record (its opening and closing) or the campaign's record (its start and bulk
+/// completion). Authorization is the endpoint group's (the host's operator policy).
 /// </summary>
 internal static class AdminActions
 {
@@ -21,7 +22,8 @@ internal static class AdminActions
         ["begin-recovery", "retry", "skip", "scope-open", "scope-close", "campaign-start", "campaign-complete"];
 
     /// <summary>Runs <paramref name="action"/> for the request's user.</summary>
-    public static async Task<IResult> RunAsync(HttpContext context, IGrainFactory grains, string action, AdminActionRequest? request)
+    public static async Task<IResult> RunAsync(HttpContext context, IGrainFactory grains, RecentOperations recent, string action,
+        AdminActionRequest? request)
     {
         var logger = Logger(context);
         var actor = AdminOperators.Actor(context);
@@ -42,13 +44,20 @@ internal static class AdminActions
             object result = action switch
             {
                 "begin-recovery" => await grains.GetTransaction(target).BeginRecoveryAsync(recorded).WaitAsync(context.RequestAborted),
-                "retry" => await grains.GetTransaction(target).RetryFaultedAsync().WaitAsync(context.RequestAborted),
+                "retry" => await grains.GetTransaction(target).RetryFaultedAsync(recorded).WaitAsync(context.RequestAborted),
                 "skip" => await grains.GetTransaction(target).SkipFaultedAsync(recorded).WaitAsync(context.RequestAborted),
                 "scope-open" => await grains.GetRecoveryScope(target).OpenAsync(recorded).WaitAsync(context.RequestAborted),
-                "scope-close" => await grains.GetRecoveryScope(target).CloseAsync().WaitAsync(context.RequestAborted),
-                "campaign-start" => await grains.GetRecoveryCampaign(target).StartAsync().WaitAsync(context.RequestAborted),
-                _ => await grains.GetRecoveryCampaign(target).CompleteAllAsync(request!.Type!, request.Payload ?? "").WaitAsync(context.RequestAborted),
+                "scope-close" => await grains.GetRecoveryScope(target).CloseAsync(recorded).WaitAsync(context.RequestAborted),
+                "campaign-start" => await grains.GetRecoveryCampaign(target).StartAsync(recorded).WaitAsync(context.RequestAborted),
+                _ => await grains.GetRecoveryCampaign(target).CompleteAllAsync(request!.Type!, request.Payload ?? "", recorded)
+                    .WaitAsync(context.RequestAborted),
             };
+            if (action.StartsWith("scope-", StringComparison.Ordinal) || action.StartsWith("campaign-", StringComparison.Ordinal))
+            {
+                // On the operations panel at once, before any member is listed (a scope's enter on their next message).
+                recent.Note(new OperationKey(action.StartsWith("scope-", StringComparison.Ordinal) ? OperationKey.Scope : OperationKey.Campaign, target));
+            }
+
             var outcome = Outcome(result);
             AdminLog.ActionDone(logger, actor, action, target, reason, outcome);
             return Results.Json(new AdminActionView(action, target, actor, reason, at, outcome, result), AdminApi.Json);

@@ -66,7 +66,9 @@ internal static class AdminApi
             var status = await grain.GetStatusAsync().WaitAsync(context.RequestAborted);
             var data = await grain.GetDataAsync().WaitAsync(context.RequestAborted);
             var (json, error) = ToJson(data);
-            return Results.Json(new AdminTransactionView(Now(context), status, json, data?.GetType().FullName, error), Json);
+            var now = Now(context);
+            var series = PendingSeries.From(status.Timeline, status.PendingCount, status.Counters.Queued, now);
+            return Results.Json(new AdminTransactionView(now, status, json, data?.GetType().FullName, error, series), Json);
         }
         catch (Exception ex) when (IsClusterTrouble(ex))
         {
@@ -189,6 +191,10 @@ internal static class AdminApi
             return Problem(StatusCodes.Status503ServiceUnavailable, $"Campaign '{id}' did not answer: {ex.GetType().Name}: {ex.Message}");
         }
     }
+
+    /// <summary><c>api/history</c>: the cluster chart's samples (in memory, since the host started).</summary>
+    public static IResult History(HttpContext context, ClusterHistory history) =>
+        Results.Json(new AdminHistoryView(Now(context), (int)history.Interval.TotalMilliseconds, history.Capacity, history.Missed, history.Samples), Json);
 
     private static (JsonElement? Json, string? Error) ToJson(object? data)
     {

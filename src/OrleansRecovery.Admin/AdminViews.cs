@@ -40,7 +40,9 @@ internal sealed record AdminListView(DateTimeOffset Now, string Filter, IReadOnl
 /// <param name="Data">The application's data as JSON, or null before any (or when it cannot be shown as JSON).</param>
 /// <param name="DataType">The data's .NET type name, or null.</param>
 /// <param name="DataError">Why the data cannot be shown, or null.</param>
-internal sealed record AdminTransactionView(DateTimeOffset Now, TransactionStatus Status, JsonElement? Data, string? DataType, string? DataError);
+/// <param name="PendingSeries">Its pending depth over time, derived from its timeline (<see cref="Admin.PendingSeries"/>), oldest first.</param>
+internal sealed record AdminTransactionView(DateTimeOffset Now, TransactionStatus Status, JsonElement? Data, string? DataType, string? DataError,
+    IReadOnlyList<PendingPoint> PendingSeries);
 
 /// <summary>One answer of <c>api/scopes/{scope}</c>: the scope's stored state and its current (or last) opening's progress.</summary>
 /// <param name="Now">The server's time when the scope answered.</param>
@@ -64,3 +66,25 @@ internal sealed record AdminPendingView(DateTimeOffset Now, PendingPage Page);
 /// <param name="Data">The resulting data as JSON, or null.</param>
 /// <param name="DataError">Why the data cannot be shown, or null.</param>
 internal sealed record AdminPreviewView(DateTimeOffset Now, ReplayPreview Preview, JsonElement? Data, string? DataError);
+
+/// <summary>One campaign or scope on the operations panel.</summary>
+/// <param name="Kind"><c>campaign</c> or <c>scope</c>.</param>
+/// <param name="Name">The campaign id or scope name.</param>
+/// <param name="Listed">True when the registry lists members of it now (in progress); false when shown because it was recently.</param>
+/// <param name="Scope">A scope's stored state (open or closed, reasons); null for a campaign.</param>
+/// <param name="Progress">Its progress as its grain answered; null when it did not (see <paramref name="Error"/>) or a scope never opened.</param>
+/// <param name="Error">Why there is no progress, or null.</param>
+internal sealed record AdminOperationView(string Kind, string Name, bool Listed, RecoveryScopeState? Scope, CampaignProgress? Progress, string? Error);
+
+/// <summary>One answer of <c>api/operations</c>.</summary>
+/// <param name="Now">The server's time.</param>
+/// <param name="Operations">Those in progress (listed) first, then those seen recently, most recent first.</param>
+internal sealed record AdminOperationsView(DateTimeOffset Now, IReadOnlyList<AdminOperationView> Operations);
+
+/// <summary>One answer of <c>api/history</c>: the cluster chart's samples.</summary>
+/// <param name="Now">The server's time.</param>
+/// <param name="IntervalMilliseconds">How often a sample is taken.</param>
+/// <param name="Capacity">Most samples kept (older ones dropped).</param>
+/// <param name="Missed">Samples the registry did not answer since the host started (gaps in time).</param>
+/// <param name="Samples">Oldest first; empty after the host restarted until the first sample.</param>
+internal sealed record AdminHistoryView(DateTimeOffset Now, int IntervalMilliseconds, int Capacity, long Missed, IReadOnlyList<ClusterSample> Samples);

@@ -29,7 +29,8 @@ public static class TransactionAdminEndpoints
     /// <c>{prefix}/api/pending?id=ID&amp;from=N&amp;take=M</c> (a page of parked messages), <c>{prefix}/api/preview?id=ID&amp;max=N</c>
     /// (the replay preview; writes nothing),
     /// <c>{prefix}/api/scopes/{scope}</c> (a recovery scope's state and progress) and <c>{prefix}/api/campaigns/{id}</c> (a
-    /// campaign's progress) (JSON), and <c>POST {prefix}/api/actions/{action}</c> (begin-recovery, retry, skip, scope-open,
+    /// campaign's progress), <c>{prefix}/api/operations</c> (the campaigns and scopes in progress, with their progress),
+    /// <c>{prefix}/api/history</c> (the cluster chart's samples, kept in memory by this host) (JSON), and <c>POST {prefix}/api/actions/{action}</c> (begin-recovery, retry, skip, scope-open,
     /// scope-close, campaign-start, campaign-complete; refused with 403 unless <see cref="TransactionAdminOptions.OperatorPolicy"/> is set).
     /// </summary>
     /// <param name="endpoints">The application or a route group.</param>
@@ -73,12 +74,18 @@ public static class TransactionAdminEndpoints
             AdminApi.ScopeAsync(context, grains, scope));
         group.MapGet("/api/campaigns/{id}", (HttpContext context, IGrainFactory grains, string id) =>
             AdminApi.CampaignAsync(context, grains, id));
+        var history = new ClusterHistory(options.HistoryCapacity, options.RefreshInterval);
+        history.Start(endpoints.ServiceProvider);
+        var recent = new RecentOperations(options.OperationsShown);
+        group.MapGet("/api/history", (HttpContext context, ClaimsPrincipal _) => AdminApi.History(context, history));
+        group.MapGet("/api/operations", (HttpContext context, IGrainFactory grains) =>
+            AdminOperations.ListAsync(context, grains, recent, options.OperationsShown));
         // Operators' actions: POST with a JSON body (a cross-site form cannot send one without CORS), behind the host's policy.
         var actions = group.MapGroup("/api/actions");
         if (options.OperatorPolicy is { } policy)
         {
             actions.MapPost("/{action}", (HttpContext context, IGrainFactory grains, string action, AdminActionRequest? request) =>
-                AdminActions.RunAsync(context, grains, action, request)).RequireAuthorization(policy);
+                AdminActions.RunAsync(context, grains, recent, action, request)).RequireAuthorization(policy);
         }
         else
         {

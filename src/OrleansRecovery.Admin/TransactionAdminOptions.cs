@@ -23,6 +23,19 @@ public sealed class TransactionAdminOptions
     /// </summary>
     public string? OperatorPolicy { get; set; }
 
+    /// <summary>
+    /// Most samples of the cluster chart (recovering, stuck, faulted, replaying and parked over time) the host keeps in memory,
+    /// one per <see cref="RefreshInterval"/> (default 300: ten minutes at 2 s; between 10 and 100,000). The chart starts empty
+    /// when the host starts.
+    /// </summary>
+    public int HistoryCapacity { get; set; } = 300;
+
+    /// <summary>
+    /// Most campaigns and scopes the operations panel shows with their progress bars (default 20; between 1 and 200): those the
+    /// registry lists members of first, then those this host saw or acted on recently. Each is read from its grain on every refresh.
+    /// </summary>
+    public int OperationsShown { get; set; } = 20;
+
     internal void Validate()
     {
         if (OperatorPolicy is not null && string.IsNullOrWhiteSpace(OperatorPolicy))
@@ -42,6 +55,18 @@ public sealed class TransactionAdminOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxEntries), MaxEntries,
                 $"{nameof(TransactionAdminOptions)}.{nameof(MaxEntries)} must be between 1 and 10000.");
+        }
+
+        if (HistoryCapacity is < 10 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HistoryCapacity), HistoryCapacity,
+                $"{nameof(TransactionAdminOptions)}.{nameof(HistoryCapacity)} must be between 10 and 100000.");
+        }
+
+        if (OperationsShown is < 1 or > 200)
+        {
+            throw new ArgumentOutOfRangeException(nameof(OperationsShown), OperationsShown,
+                $"{nameof(TransactionAdminOptions)}.{nameof(OperationsShown)} must be between 1 and 200.");
         }
 
         if (DashboardUrl is { } url && !Uri.TryCreate(url, UriKind.RelativeOrAbsolute, out _))

@@ -49,6 +49,22 @@ public sealed class TimelineTests
     }
 
     [Fact]
+    public void AnOperatorsRetry_KeepsWhoAndWhy_InTheTimeline()
+    {
+        var harness = new Harness();
+        harness.Submit(Normal("boom", "throw"));
+        harness.Adopt(harness.Machine.RetryFault(harness.State, Now, harness.NextRecoveryId, "after the hotfix [by bob via admin page]"));
+
+        var retried = harness.State.Timeline[^1];
+        Assert.Equal(TimelineEventKind.Retried, retried.Kind);
+        Assert.StartsWith("message boom failed again (attempt 2); retried because: after the hotfix [by bob via admin page]: ", retried.Text,
+            StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => harness.Machine.RetryFault(harness.State, Now, harness.NextRecoveryId, " "));
+        Assert.Throws<ArgumentException>(() =>
+            harness.Machine.RetryFault(harness.State, Now, harness.NextRecoveryId, new string('x', harness.Machine.Limits.MaxReasonLength + 1)));
+    }
+
+    [Fact]
     public void AnInDoubtMessage_BeginsARecovery_NamingIt()
     {
         var harness = new Harness();

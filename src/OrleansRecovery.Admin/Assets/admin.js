@@ -1,4 +1,5 @@
-// The OrleansRecovery admin page: polls the registry (api/transactions) and, when one is open, a transaction (api/transaction).
+// The OrleansRecovery admin page: polls the registry (api/transactions), the campaigns and scopes in progress (api/operations),
+// the cluster chart's samples (api/history) and, when one is open, a transaction (api/transaction), all every refresh interval.
 // Every value reaches the page through textContent, never as markup: transaction ids, reasons and payloads are other people's input.
 "use strict";
 
@@ -98,6 +99,177 @@
     Replayed: "replayed", Faulted: "faulted", Retried: "retried", Skipped: "skipped",
   };
 
+  // Charts: inline SVG drawn here (no library). Every series is a polyline with data-series and data-count, so a test (or a
+  // curious operator) can tell how many points were drawn; the svg's data-points is the total.
+  const svgNs = "http://www.w3.org/2000/svg";
+
+  function svgEl(name, attrs, parent) {
+    const element = document.createElementNS(svgNs, name);
+    for (const [key, value] of Object.entries(attrs || {})) element.setAttribute(key, String(value));
+    if (parent) parent.appendChild(element);
+    return element;
+  }
+
+  const clock = (ms) => new Date(ms).toISOString().slice(11, 19);
+
+  // series: [{ name, cls, points: [{ t, v }] }]; opts: { step, markers: [{ t, v, cls, label }], empty }
+  function drawChart(svg, series, opts) {
+    svg.replaceChildren();
+    // Drawn in the svg's own units (its viewBox), so a wide chart keeps its text size.
+    const W = svg.viewBox.baseVal.width || 720, H = svg.viewBox.baseVal.height || 170, L = 48, R = 12, T = 10, B = 22;
+    let count = 0, t0 = Infinity, t1 = -Infinity, vmax = 0;
+    for (const s of series) {
+      for (const p of s.points) {
+        count++;
+        if (p.t < t0) t0 = p.t;
+        if (p.t > t1) t1 = p.t;
+        if (p.v > vmax) vmax = p.v;
+      }
+    }
+    svg.dataset.points = String(count);
+    if (count === 0) {
+      svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "chart-empty" }, svg).textContent = opts.empty || "no data yet";
+      return;
+    }
+    if (t1 - t0 < 1000) { t0 -= 500; t1 += 500; }
+    // A round top: 1, 2 or 5 times a power of ten, at least 1.
+    const magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(1, vmax))));
+    const top = [1, 2, 5, 10].map((m) => m * magnitude).find((m) => m >= vmax) || 1;
+    const x = (t) => (L + (t - t0) / (t1 - t0) * (W - L - R)).toFixed(1);
+    const y = (v) => (T + (1 - v / top) * (H - T - B)).toFixed(1);
+    for (const v of [0, top / 2, top]) {
+      svgEl("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }, svg);
+      svgEl("text", { x: L - 6, y: Number(y(v)) + 4, "text-anchor": "end", class: "axis" }, svg).textContent = String(Math.round(v * 10) / 10);
+    }
+    svgEl("text", { x: L, y: H - 6, class: "axis" }, svg).textContent = clock(t0);
+    svgEl("text", { x: W - R, y: H - 6, "text-anchor": "end", class: "axis" }, svg).textContent = clock(t1);
+    for (const s of series) {
+      const coords = [];
+      s.points.forEach((p, i) => {
+        if (opts.step && i > 0) coords.push(`${x(p.t)},${y(s.points[i - 1].v)}`);
+        coords.push(`${x(p.t)},${y(p.v)}`);
+      });
+      if (coords.length === 1) coords.push(coords[0]);
+      const line = svgEl("polyline", { points: coords.join(" "), class: `line ${s.cls}` }, svg);
+      line.dataset.series = s.name;
+      line.dataset.count = String(s.points.length);
+      svgEl("title", {}, line).textContent = `${s.name}: now ${s.points[s.points.length - 1].v}`;
+    }
+    for (const m of opts.markers || []) {
+      const dot = svgEl("circle", { cx: x(m.t), cy: y(m.v), r: 4.5, class: `marker ${m.cls}` }, svg);
+      svgEl("title", {}, dot).textContent = m.label;
+    }
+  }
+
+  function renderHistory(view) {
+    const samples = view.samples.map((s) => ({ t: Date.parse(s.at), s }));
+    const series = (name, pick) => ({ name, cls: name, points: samples.map((p) => ({ t: p.t, v: pick(p.s) })) });
+    const empty = "no sample yet: this host samples the registry every refresh interval from its start";
+    drawChart($("cluster-states"), [
+      series("recovering", (s) => s.recovering), series("stuck", (s) => s.stuck),
+      series("faulted", (s) => s.faulted), series("replaying", (s) => s.replaying),
+    ], { empty });
+    drawChart($("cluster-pending"), [series("pending", (s) => s.pending)], { empty });
+    $("history-range").textContent = samples.length > 0
+      ? `${samples.length} samples every ${view.intervalMilliseconds / 1000} s (at most ${view.capacity}, in this host's memory)` +
+        (view.missed > 0 ? `; ${view.missed} missed` : "")
+      : "";
+  }
+
+  function renderTransactionChart(points) {
+    const series = [{ name: "pending", cls: "pending", points: points.map((p) => ({ t: Date.parse(p.at), v: p.depth })) }];
+    const markers = points.filter((p) => p.kind).map((p) => ({
+      t: Date.parse(p.at), v: p.depth, cls: `marker-${p.kind}`, label: `${timelineText[p.kind] || p.kind} at ${time(p.at)}: ${p.depth} parked`,
+    }));
+    drawChart($("tx-chart"), series, { step: true, markers, empty: "nothing recorded yet" });
+  }
+
+  // The operations panel: one stacked bar per campaign or scope, from its grain's progress, redrawn on every poll.
+  function bar(parent, segments, total, thin) {
+    const svg = svgEl("svg", { viewBox: "0 0 1000 10", preserveAspectRatio: "none", class: thin ? "bar thin" : "bar" }, parent);
+    let at = 0;
+    for (const [name, value, label] of segments) {
+      if (!(value > 0) || !(total > 0)) continue;
+      const width = Math.min(1000 - at, value / total * 1000);
+      const rect = svgEl("rect", { x: at.toFixed(1), y: 0, width: width.toFixed(1), height: 10, class: `seg seg-${name}` }, svg);
+      rect.dataset.seg = name;
+      rect.dataset.value = String(value);
+      svgEl("title", {}, rect).textContent = `${label}: ${value}`;
+      at += width;
+    }
+    return svg;
+  }
+
+  function line(parent, cls, text) {
+    if (!text) return;
+    const div = document.createElement("div");
+    div.className = cls;
+    div.textContent = text;
+    parent.appendChild(div);
+  }
+
+  function renderOperations(view) {
+    const list = $("operations-list");
+    list.replaceChildren();
+    for (const op of view.operations) {
+      const p = op.progress;
+      const div = document.createElement("div");
+      div.className = "operation";
+      div.dataset.kind = op.kind;
+      div.dataset.name = op.name;
+      div.dataset.listed = String(op.listed);
+      div.dataset.state = p ? p.state : "unknown";
+      const title = document.createElement("div");
+      title.className = "title";
+      title.textContent = `${op.kind === "scope" ? "Scope" : "Campaign"} ${op.name}`;
+      const state = document.createElement("span");
+      state.className = "state";
+      state.textContent = op.kind === "scope" && op.scope
+        ? (op.scope.isOpen ? `open since ${time(op.scope.openedAt)}` : op.scope.closedAt ? `closed at ${time(op.scope.closedAt)}` : "never opened")
+          + (p ? ` · ${p.state}` : "")
+        : (p ? p.state : "");
+      title.appendChild(state);
+      div.appendChild(title);
+      if (op.error) {
+        line(div, "figures error", op.error);
+      } else if (p && op.kind === "campaign") {
+        for (const [k, v] of [["members", p.members], ["entered", p.entered], ["completed", p.completed], ["backToNormal", p.backToNormal],
+          ["recovering", p.recovering], ["stuck", p.stuck], ["faulted", p.faulted], ["replaying", p.replaying], ["failed", p.failed]]) div.dataset[k] = String(v);
+        bar(div, [
+          ["backToNormal", p.backToNormal, "back to normal"], ["replaying", p.replaying, "replaying"],
+          ["recovering", p.recovering - p.stuck, "recovering"], ["stuck", p.stuck, "stuck"], ["faulted", p.faulted, "faulted"],
+          ["failed", p.failed, "failed"], ["waiting", Math.max(0, p.members - p.entered), "not entered yet"],
+        ], p.members, false);
+        if (p.completed > 0 || p.completionReason) bar(div, [["sent", p.completed, "completion sent"]], p.members, true);
+        line(div, "figures", `entered ${p.entered}/${p.members}` + (p.completed > 0 || p.completionReason ? `, completion sent to ${p.completed}` : "") +
+          `; ${p.backToNormal} back to normal, ${p.recovering} recovering (${p.stuck} stuck), ${p.faulted} faulted, ${p.replaying} replaying` +
+          (p.failed > 0 ? `, ${p.failed} failed` : "") + rateText(p));
+        line(div, "why", `created ${time(p.createdAt)}: ${p.reason}`);
+        line(div, "why start-reason", p.startReason ? `started: ${p.startReason}` : "");
+        line(div, "why completion-reason", p.completionReason ? `completion: ${p.completionReason}` : "");
+      } else if (p) {
+        for (const [k, v] of [["members", p.members], ["recovering", p.recovering], ["stuck", p.stuck], ["faulted", p.faulted], ["replaying", p.replaying]]) div.dataset[k] = String(v);
+        bar(div, [
+          ["replaying", p.replaying, "replaying"], ["recovering", p.recovering - p.stuck, "recovering"], ["stuck", p.stuck, "stuck"],
+          ["faulted", p.faulted, "faulted"],
+        ], p.members, false);
+        line(div, "figures", `${p.members} listed: ${p.recovering} recovering (${p.stuck} stuck), ${p.faulted} faulted, ${p.replaying} replaying` + rateText(p));
+      }
+      if (op.kind === "scope" && op.scope) {
+        line(div, "why", op.scope.reason ? `opened: ${op.scope.reason}` : "");
+        line(div, "why close-reason", op.scope.closeReason ? `closed: ${op.scope.closeReason}` : "");
+      }
+      list.appendChild(div);
+    }
+    $("operations-empty").hidden = view.operations.length > 0;
+  }
+
+  function rateText(p) {
+    if (p.state === "Done") return "";
+    if (p.ratePerSecond === null || p.ratePerSecond === undefined) return "; rate not measured yet";
+    return `; ${p.ratePerSecond.toFixed(2)} back to normal per second` + (p.estimatedRemaining ? `, about ${p.estimatedRemaining.split(".")[0]} left` : "");
+  }
+
   function renderDetail(view) {
     const s = view.status;
     const list = $("detail-fields");
@@ -122,6 +294,7 @@
     for (const r of (s.recentRejections || []).slice(-5)) {
       field(list, "rejection", "Rejected", `${r.messageId} (${r.type}): ${r.code}: ${r.reason}`);
     }
+    renderTransactionChart(view.pendingSeries || []);
     const timeline = $("timeline").tBodies[0];
     timeline.replaceChildren();
     for (const e of (s.timeline || [])) {
@@ -273,12 +446,12 @@
 
   async function refresh() {
     clearTimeout(timer);
-    try {
-      renderList(await getJson("api/transactions"));
-      showError($("error"), null);
-    } catch (error) {
-      showError($("error"), error);
-    }
+    // The list, the campaigns and scopes, and the cluster chart are asked for together; each shows its own error.
+    const [list, operations, history] = await Promise.allSettled([getJson("api/transactions"), getJson("api/operations"), getJson("api/history")]);
+    if (list.status === "fulfilled") { renderList(list.value); showError($("error"), null); } else showError($("error"), list.reason);
+    if (operations.status === "fulfilled") { renderOperations(operations.value); showError($("operations-error"), null); }
+    else showError($("operations-error"), operations.reason);
+    if (history.status === "fulfilled") renderHistory(history.value);
 
     const id = openId();
     $("detail").hidden = !id;

@@ -39,4 +39,10 @@ internal sealed class CampaignRecord
     [Id(9)] public long Completed { get; set; }
 
     [Id(10)] public DateTimeOffset? DoneAt { get; set; }
+
+    /// <summary>Who started the campaign and why, when the starter gave a reason (the first start's; a repeat changes nothing).</summary>
+    [Id(11)] public string? StartReason { get; set; }
+
+    /// <summary>Who asked for the bulk completion and why, when given (the first request's, like the completion message).</summary>
+    [Id(12)] public string? CompletionReason { get; set; }
 }

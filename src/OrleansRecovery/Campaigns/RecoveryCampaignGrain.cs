@@ -168,7 +168,12 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
     }
 
     /// <inheritdoc />
-    public async Task<CampaignProgress> StartAsync()
+    public Task<CampaignProgress> StartAsync() => StartCoreAsync(null);
+
+    /// <inheritdoc />
+    public Task<CampaignProgress> StartAsync(string reason) => StartCoreAsync(CheckReason(reason, "Start"));
+
+    private async Task<CampaignProgress> StartCoreAsync(string? reason)
     {
         RequireExisting();
         if (Header.State == CampaignState.Draft)
@@ -180,6 +185,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
 
             var header = Copy(Header);
             header.State = CampaignState.Entering;
+            header.StartReason = reason;
             await WriteHeaderAsync(header);
             await this.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
             Log.CampaignStarted(_logger, CampaignId, header.Members);
@@ -190,7 +196,13 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
     }
 
     /// <inheritdoc />
-    public async Task<CampaignProgress> CompleteAllAsync(string type, string payload)
+    public Task<CampaignProgress> CompleteAllAsync(string type, string payload) => CompleteAllCoreAsync(type, payload, null);
+
+    /// <inheritdoc />
+    public Task<CampaignProgress> CompleteAllAsync(string type, string payload, string reason) =>
+        CompleteAllCoreAsync(type, payload, CheckReason(reason, "Completion"));
+
+    private async Task<CampaignProgress> CompleteAllCoreAsync(string type, string payload, string? reason)
     {
         RequireExisting();
         ArgumentNullException.ThrowIfNull(payload);
@@ -212,6 +224,7 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             var header = Copy(Header);
             header.CompletionType = type;
             header.CompletionPayload = payload;
+            header.CompletionReason = reason;
             await WriteHeaderAsync(header);
             Log.CampaignCompletionRequested(_logger, CampaignId, type);
         }
@@ -252,6 +265,8 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
             Entered = record.Entered,
             Completed = record.Completed,
             Failed = record.Failed,
+            StartReason = record.StartReason,
+            CompletionReason = record.CompletionReason,
             Recovering = counts.Recovering,
             Stuck = counts.Stuck,
             Faulted = counts.Faulted + record.Faulted,
@@ -557,7 +572,19 @@ internal sealed class RecoveryCampaignGrain : Grain, IRecoveryCampaignGrain, IRe
         CompletionPayload = r.CompletionPayload,
         Completed = r.Completed,
         DoneAt = r.DoneAt,
+        StartReason = r.StartReason,
+        CompletionReason = r.CompletionReason,
     };
+
+    /// <summary>An operator's reason for a start or completion, checked as a creation's is.</summary>
+    private string CheckReason(string reason, string what)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var limit = _options.ToLimits().MaxReasonLength;
+        return reason.Length > limit
+            ? throw new ArgumentException($"{what} reason is {reason.Length} characters; the limit is {limit}.", nameof(reason))
+            : reason;
+    }
 
     private static string MessageValidatorText(string? text) => OrleansRecovery.StateMachine.MessageValidator.Truncate(text);
 

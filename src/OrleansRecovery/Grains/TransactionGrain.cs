@@ -141,10 +141,15 @@ public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWak
         _work.RunExclusiveAsync(async () => Status(await CurrentAsync(CancellationToken.None)));
 
     /// <inheritdoc />
-    public Task<TransactionStatus> RetryFaultedAsync() => _work.RunExclusiveAsync(async () =>
+    public Task<TransactionStatus> RetryFaultedAsync() => RetryFaultedCoreAsync(null);
+
+    /// <inheritdoc />
+    public Task<TransactionStatus> RetryFaultedAsync(string reason) => RetryFaultedCoreAsync(reason ?? throw new ArgumentNullException(nameof(reason)));
+
+    private Task<TransactionStatus> RetryFaultedCoreAsync(string? reason) => _work.RunExclusiveAsync(async () =>
     {
         var state = await CurrentAsync(CancellationToken.None);
-        await CommitAsync(_machine.RetryFault(state, _time.GetUtcNow(), NewRecoveryId), CancellationToken.None);
+        await CommitAsync(_machine.RetryFault(state, _time.GetUtcNow(), NewRecoveryId, reason), CancellationToken.None);
         return Status(_state!);
     });
 

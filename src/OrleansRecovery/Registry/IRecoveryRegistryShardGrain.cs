@@ -42,4 +42,8 @@ internal interface IRecoveryRegistryShardGrain : IGrainWithIntegerKey
     /// <summary>Counts of this shard's matching entries.</summary>
     [Alias("CountAsync")]
     Task<RegistryShardCounts> CountAsync(RegistryQuery query);
+
+    /// <summary>Counts of this shard's entries per campaign (every campaign the shard lists; entries without one left out).</summary>
+    [Alias("CountByCampaignAsync")]
+    Task<IReadOnlyList<RegistryCampaignCounts>> CountByCampaignAsync();
 }

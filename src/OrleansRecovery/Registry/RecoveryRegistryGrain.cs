@@ -37,6 +37,13 @@ public sealed class RecoveryRegistryGrain : Grain, IRecoveryRegistryGrain
         return RegistryView.Merge(await Task.WhenAll(Shards().Select(s => s.CountAsync(query))));
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RegistryCampaignCounts>> CountByCampaignAsync(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return RegistryView.MergeByCampaign(await Task.WhenAll(Shards().Select(s => s.CountByCampaignAsync())), limit);
+    }
+
     private IEnumerable<IRecoveryRegistryShardGrain> Shards() =>
         Enumerable.Range(0, _options.RegistryShards).Select(i => GrainFactory.GetGrain<IRecoveryRegistryShardGrain>(i));
 }

@@ -233,6 +233,10 @@ internal sealed class RecoveryRegistryShardGrain : Grain, IRecoveryRegistryShard
         return Task.FromResult(RegistryView.Count(_pages.Entries, query, _time.GetUtcNow(), _options.StuckAfter));
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RegistryCampaignCounts>> CountByCampaignAsync() =>
+        Task.FromResult(RegistryView.CountByCampaign(_pages.Entries, _time.GetUtcNow(), _options.StuckAfter));
+
     private static bool SameIdentity(RegistryEntry a, RegistryEntry b) =>
         a.Mode == b.Mode && a.Since == b.Since && a.Reason == b.Reason && a.RecoveryId == b.RecoveryId
         && a.FaultMessageId == b.FaultMessageId && a.Stuck == b.Stuck && a.Scope == b.Scope && a.CampaignId == b.CampaignId;

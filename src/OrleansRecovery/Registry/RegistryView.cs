@@ -74,7 +74,7 @@ internal static class RegistryView
     /// <summary>Counts of matching entries (cursor and limit ignored), with the oldest stuck entries for merging.</summary>
     public static RegistryShardCounts Count(IEnumerable<RegistryEntry> entries, RegistryQuery query, DateTimeOffset now, TimeSpan stuckAfter)
     {
-        long recovering = 0, stuck = 0, faulted = 0, replaying = 0;
+        long recovering = 0, stuck = 0, faulted = 0, replaying = 0, pending = 0;
         DateTimeOffset? oldest = null;
         var stuckFirst = new List<RegistryEntry>();
         foreach (var raw in entries)
@@ -104,6 +104,7 @@ internal static class RegistryView
                 stuckFirst.Add(entry);
             }
 
+            pending += entry.PendingCount;
             oldest = oldest is null || entry.Since < oldest ? entry.Since : oldest;
         }
 
@@ -111,7 +112,7 @@ internal static class RegistryView
         var oldestStuck = stuckFirst.Take(RegistryCounts.MaxStuckIds).ToList();
         return new RegistryShardCounts(
             new RegistryCounts(recovering, stuck, faulted, replaying, recovering + faulted + replaying, oldest,
-                [.. oldestStuck.Select(e => e.TransactionId)]),
+                [.. oldestStuck.Select(e => e.TransactionId)]) { Pending = pending },
             oldestStuck);
     }
 
@@ -128,6 +129,47 @@ internal static class RegistryView
             shards.Sum(s => s.Counts.Replaying),
             shards.Sum(s => s.Counts.Total),
             oldest,
-            [.. stuck]);
+            [.. stuck])
+        {
+            Pending = shards.Sum(s => s.Counts.Pending),
+        };
+    }
+
+    /// <summary>Counts of <paramref name="entries"/> per campaign (entries without a campaign left out), in no particular order.</summary>
+    public static IReadOnlyList<RegistryCampaignCounts> CountByCampaign(IEnumerable<RegistryEntry> entries, DateTimeOffset now, TimeSpan stuckAfter)
+    {
+        var groups = new Dictionary<string, (string? Scope, List<RegistryEntry> Entries)>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (entry.CampaignId is not { } campaign)
+            {
+                continue;
+            }
+
+            if (!groups.TryGetValue(campaign, out var group))
+            {
+                group = (entry.Scope, []);
+                groups[campaign] = group;
+            }
+
+            group.Entries.Add(entry);
+        }
+
+        // The campaign's own counts, without its stuck ids: those are asked of the campaign (or scope) itself.
+        return [.. groups.Select(g => new RegistryCampaignCounts(g.Key, g.Value.Scope,
+            Count(g.Value.Entries, new RegistryQuery(), now, stuckAfter).Counts with { StuckTransactionIds = [] }))];
+    }
+
+    /// <summary>The per-campaign counts of several shards as one: summed per campaign, oldest first, at most <paramref name="limit"/>.</summary>
+    public static IReadOnlyList<RegistryCampaignCounts> MergeByCampaign(IEnumerable<IReadOnlyList<RegistryCampaignCounts>> shards, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        return [.. shards.SelectMany(s => s)
+            .GroupBy(c => c.CampaignId, StringComparer.Ordinal)
+            .Select(g => new RegistryCampaignCounts(g.Key, g.Select(c => c.Scope).FirstOrDefault(s => s is not null),
+                Merge([.. g.Select(c => new RegistryShardCounts(c.Counts, []))])))
+            .OrderBy(c => c.Counts.OldestSince ?? DateTimeOffset.MaxValue)
+            .ThenBy(c => c.CampaignId, StringComparer.Ordinal)
+            .Take(limit)];
     }
 }

@@ -50,12 +50,7 @@ internal sealed class RecoveryScopeGrain : Grain, IRecoveryScopeGrain
     public async Task<RecoveryScopeState> OpenAsync(string reason)
     {
         RequireUsableName();
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        if (reason.Length > _options.ToLimits().MaxReasonLength)
-        {
-            throw new ArgumentException(
-                $"Scope opening reason is {reason.Length} characters; the limit is {_options.ToLimits().MaxReasonLength}.", nameof(reason));
-        }
+        CheckReason(reason, "opening");
 
         if (!Header.IsOpen)
         {
@@ -80,7 +75,17 @@ internal sealed class RecoveryScopeGrain : Grain, IRecoveryScopeGrain
     }
 
     /// <inheritdoc />
-    public async Task<RecoveryScopeState> CloseAsync()
+    public Task<RecoveryScopeState> CloseAsync() => CloseCoreAsync(null);
+
+    /// <inheritdoc />
+    public Task<RecoveryScopeState> CloseAsync(string reason)
+    {
+        RequireUsableName();
+        CheckReason(reason, "closing");
+        return CloseCoreAsync(reason);
+    }
+
+    private async Task<RecoveryScopeState> CloseCoreAsync(string? reason)
     {
         RequireUsableName();
         if (Header.IsOpen)
@@ -93,6 +98,7 @@ internal sealed class RecoveryScopeGrain : Grain, IRecoveryScopeGrain
                 Reason = current.Reason,
                 OpenedAt = current.OpenedAt,
                 ClosedAt = _time.GetUtcNow(),
+                CloseReason = reason,
             });
             Log.ScopeClosed(_logger, Scope, current.CampaignId);
         }
@@ -146,7 +152,18 @@ internal sealed class RecoveryScopeGrain : Grain, IRecoveryScopeGrain
         Reason = Header.Reason,
         OpenedAt = Header.OpenedAt,
         ClosedAt = Header.ClosedAt,
+        CloseReason = Header.CloseReason,
     };
+
+    private void CheckReason(string reason, string what)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var limit = _options.ToLimits().MaxReasonLength;
+        if (reason.Length > limit)
+        {
+            throw new ArgumentException($"Scope {what} reason is {reason.Length} characters; the limit is {limit}.", nameof(reason));
+        }
+    }
 
     private void RequireUsableName()
     {

@@ -25,4 +25,7 @@ internal sealed class RecoveryScopeRecord
 
     /// <summary>When the scope was last closed.</summary>
     [Id(4)] public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Who closed it and why, when the last closing gave a reason (cleared by the next opening).</summary>
+    [Id(5)] public string? CloseReason { get; set; }
 }

@@ -268,17 +268,31 @@ public sealed partial class RecoveryStateMachine
     /// parked messages replay next). In doubt: a recovery starts with it as the subject. Refused by the logic: kept in the rejection
     /// history, back to Normal. Throws again: still faulted, one more attempt counted.
     /// </summary>
+    /// <param name="state">The transaction's state.</param>
+    /// <param name="now">The time of the retry.</param>
+    /// <param name="newRecoveryId">Makes the id of a recovery the retry may start.</param>
+    /// <param name="reason">An operator's reason (with their identity), kept in the timeline's entry; null for an automatic retry.</param>
     /// <exception cref="InvalidOperationException">The transaction is not faulted.</exception>
-    public Transition RetryFault(TransactionState state, DateTimeOffset now, Func<string> newRecoveryId)
+    public Transition RetryFault(TransactionState state, DateTimeOffset now, Func<string> newRecoveryId, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(newRecoveryId);
+        if (reason is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+            if (reason.Length > Limits.MaxReasonLength)
+            {
+                throw new ArgumentException(
+                    $"Retry reason is {reason.Length} characters; the limit (MaxReasonLength) is {Limits.MaxReasonLength}.", nameof(reason));
+            }
+        }
+
         var fault = RequireFault(state);
         var outcome = ApplyQueued(new QueuedEffects(state.Data, state.Counters, state.Rejections), fault.Message, now, newRecoveryId);
         if (outcome.Error is { } error)
         {
             var again = Timeline.Record(state with { Fault = fault with { Error = error, Attempts = fault.Attempts + 1 } }, Limits, now,
-                TimelineEventKind.Retried, $"message {fault.Message.MessageId} failed again (attempt {fault.Attempts + 1}): {error}");
+                TimelineEventKind.Retried, $"message {fault.Message.MessageId} failed again (attempt {fault.Attempts + 1}){Why(reason)}: {error}");
             return new Transition(again, [], new WriteSet { Header = true }, null);
         }
 
@@ -292,7 +306,8 @@ public sealed partial class RecoveryStateMachine
         };
         var how = outcome.Started is not null ? "left the transaction in doubt"
             : outcome.Effects.Counters.Rejected > state.Counters.Rejected ? "was refused by the logic" : "was applied";
-        next = Timeline.Record(next, Limits, now, TimelineEventKind.Retried, $"message {fault.Message.MessageId} {how} (attempt {fault.Attempts + 1})");
+        next = Timeline.Record(next, Limits, now, TimelineEventKind.Retried,
+            $"message {fault.Message.MessageId} {how} (attempt {fault.Attempts + 1}){Why(reason)}");
         if (outcome.Started is { } started)
         {
             next = Entering(next, started);
@@ -687,4 +702,7 @@ public sealed partial class RecoveryStateMachine
 
     private static Transition Answer(TransactionState state, SubmitResult result, WriteSet writes) =>
         new(state, [result], writes, null);
+
+    /// <summary>The retry's reason as the timeline shows it: after the outcome, so a cut text keeps what happened.</summary>
+    private static string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $"; retried because: {reason}";
 }

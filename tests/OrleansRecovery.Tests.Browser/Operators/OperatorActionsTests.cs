@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Microsoft.Playwright;
 using OrleansRecovery.Client;
 using OrleansRecovery.Ledger;
@@ -21,6 +23,7 @@ public sealed class OperatorActionsTests(OperatorPageFixture fixture, ITestOutpu
     private readonly List<IBrowserContext> _contexts = [];
     private readonly ConcurrentQueue<string> _browserLog = new();
     private readonly IClusterClient _client = fixture.Client;
+    private readonly TransactionTestCluster _cluster = fixture.Cluster;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -141,6 +144,9 @@ public sealed class OperatorActionsTests(OperatorPageFixture fixture, ITestOutpu
         await Expect(page.Locator("#action-result")).ToContainTextAsync($"retry of {tx} by bob");
         await Expect(page.Locator("#action-result")).ToContainTextAsync("mode Faulted");
         Assert.True((await _client.GetStatusAsync(tx)).Fault!.Attempts > attempts);
+        // Automatic retries are recorded too; the operator's one names who and why.
+        await Expect(page.Locator("#timeline tbody tr[data-kind=Retried] td.text",
+            new() { HasText = "retried because: one more try after the hotfix [by bob via admin page]" })).ToHaveCountAsync(1);
 
         await page.Locator("#act-skip").ClickAsync();
         await page.Locator("#confirm-reason").FillAsync("refunded by hand");
@@ -178,7 +184,12 @@ public sealed class OperatorActionsTests(OperatorPageFixture fixture, ITestOutpu
         await page.Locator("#confirm-reason").FillAsync("ops-bank API back");
         await page.Locator("#confirm-ok").ClickAsync();
         await Expect(page.Locator("#action-result")).ToContainTextAsync($"scope {scope} closed", new() { Timeout = 30_000 });
-        Assert.False((await _client.GetRecoveryScope(scope).GetStateAsync()).IsOpen);
+        var closed = await _client.GetRecoveryScope(scope).GetStateAsync();
+        Assert.False(closed.IsOpen);
+        Assert.Equal("ops-bank API back [by carol via admin page]", closed.CloseReason);
+        // Acted on from the page: on the operations panel at once, with who opened and closed it and why.
+        var scopePanel = page.Locator($"#operations-list .operation[data-kind=scope][data-name={scope}]");
+        await Expect(scopePanel.Locator(".close-reason")).ToHaveTextAsync("closed: ops-bank API back [by carol via admin page]");
 
         var grain = _client.GetRecoveryCampaign(campaign);
         await grain.CreateAsync("incident 17");
@@ -199,6 +210,90 @@ public sealed class OperatorActionsTests(OperatorPageFixture fixture, ITestOutpu
         await Expect(page.Locator("#action-result")).ToContainTextAsync($"campaign-complete of {campaign} by carol");
         await Eventually.WaitForAsync(() => Task.WhenAll(members.Select(m => _client.GetStatusAsync(m))),
             all => all.All(s => s.Mode == TransactionMode.Normal), Timeout, "both members are back to Normal");
+        var progress = await grain.GetProgressAsync();
+        Assert.Equal("incident 17 confirmed [by carol via admin page]", progress.StartReason);
+        Assert.Equal("end-of-day file matched [by carol via admin page]", progress.CompletionReason);
+        var campaignPanel = page.Locator($"#operations-list .operation[data-kind=campaign][data-name={campaign}]");
+        await Expect(campaignPanel).ToHaveAttributeAsync("data-state", "Done");
+        await Expect(campaignPanel.Locator(".start-reason")).ToHaveTextAsync("started: incident 17 confirmed [by carol via admin page]");
+        await Expect(campaignPanel.Locator(".completion-reason")).ToHaveTextAsync("completion: end-of-day file matched [by carol via admin page]");
+    }
+
+    [Fact]
+    public async Task ProgressPanel_FollowsACampaign_AsItAdvances_WithoutAReload()
+    {
+        const int size = 30;
+        var campaign = "live-campaign-" + Guid.NewGuid().ToString("N")[..6];
+        var members = Enumerable.Range(0, size).Select(i => $"{campaign}-m{i:D2}").ToList();
+        var page = await OpenAsync(fixture.ReadOnlyUrl, "", user: "viewer");
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+        var panel = page.Locator($"#operations-list .operation[data-kind=campaign][data-name={campaign}]");
+        await Expect(panel).ToHaveCountAsync(0);
+
+        // Started elsewhere (recoveryctl, code): the page finds it through the registry, read-only page included.
+        var grain = _client.GetRecoveryCampaign(campaign);
+        await grain.CreateAsync("live progress");
+        await grain.AddMembersAsync(members);
+        await grain.StartAsync();
+        await Expect(panel).ToHaveAttributeAsync("data-entered", size.ToString(CultureInfo.InvariantCulture));
+        await Expect(panel).ToHaveAttributeAsync("data-recovering", size.ToString(CultureInfo.InvariantCulture));
+        await Expect(panel).ToHaveAttributeAsync("data-listed", "true");
+        await Expect(panel.Locator("rect[data-seg=recovering]")).ToHaveAttributeAsync("data-value", size.ToString(CultureInfo.InvariantCulture));
+
+        // A third of the members reconciled one by one: the bar moves on the next poll.
+        foreach (var member in members.Take(10))
+        {
+            await _client.SubmitAsync(member, LedgerMessages.Reconciled("eod-" + member));
+        }
+
+        await Expect(panel).ToHaveAttributeAsync("data-back-to-normal", "10");
+        await Expect(panel.Locator("rect[data-seg=backToNormal]")).ToHaveAttributeAsync("data-value", "10");
+        await Expect(panel.Locator("rect[data-seg=recovering]")).ToHaveAttributeAsync("data-value", "20");
+        await SaveScreenshotAsync(page, "admin-progress.png");
+        output.WriteLine("api/operations: " + await (await page.APIRequest.GetAsync($"{fixture.ReadOnlyUrl}/admin/api/operations")).TextAsync());
+
+        // The rest in bulk: Done, and still shown (the page saw it) once the registry no longer lists its members.
+        await grain.CompleteAllAsync(LedgerMessageTypes.Reconciled, "{}");
+        await Expect(panel).ToHaveAttributeAsync("data-state", "Done", new() { Timeout = 60_000 });
+        await Expect(panel).ToHaveAttributeAsync("data-back-to-normal", size.ToString(CultureInfo.InvariantCulture));
+        await Expect(panel).ToHaveAttributeAsync("data-listed", "false");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+    }
+
+    [Fact]
+    public async Task Charts_DrawTheClusterOverTime_AndATransactionsPendingDepth()
+    {
+        var tx = "chart-tx-" + Guid.NewGuid().ToString("N")[..6];
+        await _client.SubmitAsync(tx, LedgerMessages.Credit("c0", 100));
+        await _client.GetTransaction(tx).BeginRecoveryAsync("chart test");
+        await _client.SubmitBatchAsync(tx, [LedgerMessages.Credit("p1", 1), LedgerMessages.Credit("p2", 2), LedgerMessages.Credit("p3", 3)]);
+        var page = await OpenAsync(fixture.ReadOnlyUrl, "", user: "viewer");
+
+        // The host samples the registry every refresh interval: while the transaction is recovering with 3 parked, the samples say so.
+        var history = await Eventually.WaitForAsync(async () => JsonDocument.Parse(await (await page.APIRequest.GetAsync($"{fixture.ReadOnlyUrl}/admin/api/history")).TextAsync()),
+            h => h.RootElement.GetProperty("samples").EnumerateArray().Any(s => s.GetProperty("recovering").GetInt64() >= 1 && s.GetProperty("pending").GetInt64() >= 3),
+            Timeout, "a sample counts the recovering transaction and its parked messages");
+        Assert.True(history.RootElement.GetProperty("samples").GetArrayLength() >= 1);
+        output.WriteLine("api/history: " + history.RootElement.GetRawText());
+        await Expect(page.Locator("#cluster-states polyline[data-series=recovering]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#cluster-pending polyline[data-series=pending]")).ToHaveCountAsync(1);
+        await Eventually.WaitUntilAsync(async () => int.Parse(await page.Locator("#cluster-pending polyline").GetAttributeAsync("data-count") ?? "0", CultureInfo.InvariantCulture) >= 3,
+            Timeout, "the cluster chart grows by a point per sample, without a reload");
+
+        // The transaction's chart, from its timeline: up to 3 parked, back to 0 after the reconciliation replays them.
+        await _client.SubmitAsync(tx, LedgerMessages.Reconciled("eod"));
+        await _cluster.WaitForReplayAsync(tx, Timeout);
+        await page.GotoAsync($"{fixture.ReadOnlyUrl}/admin/#tx={tx}");
+        await Expect(page.Locator("#tx-chart polyline[data-series=pending]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#tx-chart circle.marker-RecoveryBegun")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#tx-chart circle.marker-RecoveryCompleted")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#tx-chart circle.marker-Replayed")).ToHaveCountAsync(1);
+        var detail = JsonDocument.Parse(await (await page.APIRequest.GetAsync($"{fixture.ReadOnlyUrl}/admin/api/transaction?id={tx}")).TextAsync());
+        var depths = detail.RootElement.GetProperty("pendingSeries").EnumerateArray().Select(p => p.GetProperty("depth").GetInt64()).ToList();
+        output.WriteLine("api/transaction pendingSeries: " + detail.RootElement.GetProperty("pendingSeries").GetRawText());
+        Assert.Equal(3, depths.Max());
+        Assert.Equal(0, depths[^1]);
+        Assert.Equal(depths.Count.ToString(CultureInfo.InvariantCulture), await page.Locator("#tx-chart").GetAttributeAsync("data-points"));
     }
 
     [Fact]
