@@ -68,8 +68,9 @@ public sealed class CampaignCliTests(LedgerClusterFixture fixture)
         var list = await RunAsync("list", "--scope", scope);
         Assert.All(accounts, a => Assert.Contains($"│ {a} ", list.Output, StringComparison.Ordinal));
 
-        var close = await RunAsync("scope", "close", scope);
+        var close = await RunAsync("scope", "close", scope, "--reason", "bank-b is back");
         Assert.Equal(0, close.Code);
+        Assert.Matches(@"^bank-b is back \[by .+ via recoveryctl\]$", (await _client.GetRecoveryScope(scope).GetStateAsync()).CloseReason);
         Assert.Contains($"{scope}: closed at ", close.Output, StringComparison.Ordinal);
         Assert.Contains($"campaign: {campaign}", close.Output, StringComparison.Ordinal);
         Assert.Contains("3 recovering (0 stuck)", close.Output, StringComparison.Ordinal);
@@ -156,7 +157,7 @@ public sealed class CampaignCliTests(LedgerClusterFixture fixture)
         try
         {
             var create = await RunAsync("campaign", "create", campaign, "--reason", "bank-b lost a batch", "--ids-file", file);
-            var start = await RunAsync("campaign", "start", campaign, "--wait", "--interval", "200ms", "--timeout", "2m");
+            var start = await RunAsync("campaign", "start", campaign, "--reason", "night shift", "--wait", "--interval", "200ms", "--timeout", "2m");
 
             Assert.Equal(0, create.Code);
             Assert.StartsWith($"{campaign}: Draft, 50 members (50 ids read from {Path.GetFileName(file)}, 1 repeated ids skipped)",
@@ -164,6 +165,7 @@ public sealed class CampaignCliTests(LedgerClusterFixture fixture)
             Assert.Equal(0, start.Code);
             Assert.Contains($"{campaign}: started; 50 members enter recovery in order.", start.Output, StringComparison.Ordinal);
             Assert.Contains($"{campaign}: Entered, 50/50 entered", start.Output, StringComparison.Ordinal);
+            Assert.Matches(@"^night shift \[by .+ via recoveryctl\]$", (await _client.GetRecoveryCampaign(campaign).GetProgressAsync()).StartReason);
 
             // The counts come from the registry, which hears from each member when it enters recovery.
             var show = await Eventually.WaitForAsync(() => RunAsync("campaign", "show", campaign),

@@ -137,7 +137,8 @@ public sealed class CliTests(LedgerClusterFixture fixture)
         var list = await Eventually.WaitForAsync(() => RunAsync("list", "--faulted"), r => Row(r.Output, tx) is not null,
             LedgerReads.Timeout, $"list --faulted shows {tx}");
         var show = await RunAsync("show", tx);
-        var retry = await RunAsync("retry", tx);
+        var retry = await RunAsync("retry", tx, "--reason", "limit raised");
+        var retried = await _client.GetStatusAsync(tx);
         var skip = await RunAsync("skip", tx, "--reason", "balance would overflow");
 
         Assert.Contains("Faulted", Row(list.Output, tx)!, StringComparison.Ordinal);
@@ -146,6 +147,8 @@ public sealed class CliTests(LedgerClusterFixture fixture)
         Assert.Matches(@"attempts\s+3, faulted since", show.Output);
         Assert.Equal(1, retry.Code);
         Assert.StartsWith($"{tx}: still faulted after attempt 4: InvalidOperationException", retry.Output.Trim(), StringComparison.Ordinal);
+        Assert.Contains(retried.Timeline, e => e.Text.Contains("limit raised [by ", StringComparison.Ordinal)
+            && e.Text.Contains("via recoveryctl]", StringComparison.Ordinal));
         Assert.Equal((0, $"{tx}: the held message was skipped; mode Normal, 1 pending"), (skip.Code, skip.Output.Trim()));
         await fixture.Cluster.WaitForReplayAsync(tx, LedgerReads.Timeout);
         var after = await RunAsync("show", tx);

@@ -81,10 +81,12 @@ internal static class CampaignCommand
     {
         var campaign = NameArguments.Campaign();
         var wait = new WaitOptions("--wait", "Follow progress until every member has entered recovery");
+        var reason = OperatorAction.OptionalReason("the campaign's record");
         var command = new Command("start",
             "Start a campaign: its members enter recovery in order, in the background (resumed after a crash; nobody is put in twice). Idempotent.")
         {
             campaign,
+            reason,
         };
         wait.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -94,7 +96,9 @@ internal static class CampaignCommand
             {
                 var id = parse.GetRequiredValue(campaign);
                 var grain = client.GetRecoveryCampaign(id);
-                var progress = await OperatorAction.RunAsync("start campaign", id, grain.StartAsync);
+                var recorded = OperatorAction.Recorded(parse.GetValue(reason));
+                var progress = await OperatorAction.RunAsync("start campaign", id,
+                    () => recorded is null ? grain.StartAsync() : grain.StartAsync(recorded));
                 context.Console.MarkupLine($"{Formats.Text(id)}: started; {Formats.Count(progress.Members)} members enter recovery in order.");
                 if (!follow)
                 {
@@ -122,6 +126,7 @@ internal static class CampaignCommand
             DefaultValueFactory = _ => "{}",
         };
         var wait = new WaitOptions("--wait", "Follow progress until the message was sent to every entered member");
+        var reason = OperatorAction.OptionalReason("the campaign's record");
         var command = new Command("complete",
             "Bulk completion: the cluster sends one recovery message (type and payload) to every entered member, in the background " +
             "(message id campaign-{id}-complete, so members that had it answer Duplicate). Members the application refuses stay recovering.")
@@ -129,6 +134,7 @@ internal static class CampaignCommand
             campaign,
             type,
             payload,
+            reason,
         };
         wait.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -149,7 +155,10 @@ internal static class CampaignCommand
             {
                 var id = parse.GetRequiredValue(campaign);
                 var grain = client.GetRecoveryCampaign(id);
-                var progress = await OperatorAction.RunAsync("complete campaign", id, () => grain.CompleteAllAsync(messageType, messagePayload));
+                var recorded = OperatorAction.Recorded(parse.GetValue(reason));
+                var progress = await OperatorAction.RunAsync("complete campaign", id, () => recorded is null
+                    ? grain.CompleteAllAsync(messageType, messagePayload)
+                    : grain.CompleteAllAsync(messageType, messagePayload, recorded));
                 context.Console.MarkupLine($"{Formats.Text(id)}: completion requested; '{Formats.Text(messageType)}' goes to each of " +
                     $"{Formats.Count(progress.Entered)} entered members in the background.");
                 if (!follow)

@@ -47,15 +47,19 @@ internal static class ScopeCommand
     private static Command Close(CliContext context)
     {
         var scope = NameArguments.Scope();
+        var reason = OperatorAction.OptionalReason("the scope's record");
         var command = new Command("close",
             "Close a scope's recovery: no transaction enters recovery for it any more; those recovering complete one by one. Idempotent.")
         {
             scope,
+            reason,
         };
         command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (client, _) =>
         {
             var name = parse.GetRequiredValue(scope);
-            var state = await OperatorAction.RunAsync("close scope", name, () => client.CloseRecoveryScopeAsync(name));
+            var recorded = OperatorAction.Recorded(parse.GetValue(reason));
+            var state = await OperatorAction.RunAsync("close scope", name,
+                () => recorded is null ? client.CloseRecoveryScopeAsync(name) : client.GetRecoveryScope(name).CloseAsync(recorded));
             WriteState(context.Console, state);
             if (state.CampaignId is not null && await client.GetRecoveryScope(name).GetProgressAsync() is { } progress)
             {
