@@ -146,7 +146,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
     /// Reads the transaction's header record straight from grain storage, through an active silo's storage provider, without
     /// calling (or activating) the grain. Null when none is stored.
     /// </summary>
-    public async Task<TransactionHeaderRecord?> ReadHeaderAsync(string transactionId)
+    internal async Task<TransactionHeaderRecord?> ReadHeaderAsync(string transactionId)
     {
         var services = Cluster.Silos.First(s => s.IsActive).ServiceProvider;
         var providerName = services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value.StorageProviderName;

@@ -58,7 +58,7 @@ public static class RecoveryInstruments
 }
 
 /// <summary>The engine's metrics, on one meter created through <see cref="IMeterFactory"/>.</summary>
-public sealed class RecoveryMetrics
+internal sealed class RecoveryMetrics
 {
     private readonly Counter<long> _messages;
     private readonly Counter<long> _writes;

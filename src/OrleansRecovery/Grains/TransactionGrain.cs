@@ -31,7 +31,7 @@ namespace OrleansRecovery.Grains;
 /// </remarks>
 [Reentrant]
 [ImplicitStreamSubscription(TransactionStreams.InboundNamespace)]
-public sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWakeGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<object>
+internal sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionWakeGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<object>
 {
     private readonly RecoveryStateMachine _machine;
     private readonly ITransactionLogic _logic;

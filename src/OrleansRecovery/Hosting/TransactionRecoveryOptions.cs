@@ -142,7 +142,7 @@ public sealed class TransactionRecoveryOptions
     public int CampaignConcurrency { get; set; } = 256;
 
     /// <summary>The limits the state machine enforces.</summary>
-    public RecoveryLimits ToLimits() => new()
+    internal RecoveryLimits ToLimits() => new()
     {
         DedupWindow = DedupWindow,
         MaxMessageIdLength = MaxMessageIdLength,

@@ -9,7 +9,7 @@ namespace OrleansRecovery.Registry;
 /// answers at most one page (filters, cursor and limit applied there), so a listing moves at most shards × limit entries.
 /// </summary>
 [StatelessWorker]
-public sealed class RecoveryRegistryGrain : Grain, IRecoveryRegistryGrain
+internal sealed class RecoveryRegistryGrain : Grain, IRecoveryRegistryGrain
 {
     private readonly TransactionRecoveryOptions _options;
 

@@ -7,7 +7,7 @@ namespace OrleansRecovery.Registry;
 /// </summary>
 [GenerateSerializer]
 [Alias("OrleansRecovery.Registry.RegistryPageRecord")]
-public sealed class RegistryPageRecord
+internal sealed class RegistryPageRecord
 {
     /// <summary>The slots; an empty slot is null. Trailing empty slots are not stored.</summary>
     [Id(0)] public RegistryEntry?[] Slots { get; set; } = [];

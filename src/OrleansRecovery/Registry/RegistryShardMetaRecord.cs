@@ -7,7 +7,7 @@ namespace OrleansRecovery.Registry;
 /// </summary>
 [GenerateSerializer]
 [Alias("OrleansRecovery.Registry.RegistryShardMetaRecord")]
-public sealed class RegistryShardMetaRecord
+internal sealed class RegistryShardMetaRecord
 {
     /// <summary>The layout this version writes: numbered pages plus this record.</summary>
     public const int CurrentSchemaVersion = 2;

@@ -6,7 +6,7 @@ namespace OrleansRecovery.Registry;
 /// </summary>
 [GenerateSerializer]
 [Alias("OrleansRecovery.Registry.RegistryShardRecord")]
-public sealed class RegistryShardRecord
+internal sealed class RegistryShardRecord
 {
     /// <summary>Entries by transaction id.</summary>
     [Id(0)] public Dictionary<string, RegistryEntry> Entries { get; set; } = new(StringComparer.Ordinal);

@@ -4,7 +4,7 @@ using System.Text;
 namespace OrleansRecovery.Registry;
 
 /// <summary>Which registry shard a transaction reports to: a stable hash of its id, so no single grain is hot.</summary>
-public static class RegistryShards
+internal static class RegistryShards
 {
     /// <summary>The shard of <paramref name="transactionId"/> among <paramref name="shardCount"/>.</summary>
     public static int Of(string transactionId, int shardCount)

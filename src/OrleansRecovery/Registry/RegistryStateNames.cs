@@ -6,7 +6,7 @@ namespace OrleansRecovery.Registry;
 /// The state names of a registry shard's records in the transaction storage provider (one Azure Table row each in the shard's
 /// partition). Like the transaction's names they avoid the characters the Table provider rewrites.
 /// </summary>
-public static class RegistryStateNames
+internal static class RegistryStateNames
 {
     /// <summary>The shard's fixed-size record: page high-water mark and layout version.</summary>
     public const string Meta = "registry-meta";

@@ -7,7 +7,7 @@ namespace OrleansRecovery.StateMachine;
 /// The compact form in which message ids are remembered: a 64-bit XxHash3 of the id's UTF-8 bytes. With the default limits
 /// (1,000 remembered + up to 100,000 pending ids) the chance that two different ids of one transaction collide is below 1e-9.
 /// </summary>
-public static class MessageIdHash
+internal static class MessageIdHash
 {
     private const int StackLimit = 512;
 

@@ -11,7 +11,7 @@ namespace OrleansRecovery.StateMachine;
 /// the new window; adding to an older one, which must not see the newer ids, copies its own ids into a new log first. A log
 /// that fills up is copied the same way, keeping only the live ids, so each add costs amortized O(1) time and memory.
 /// </remarks>
-public sealed class MessageIdWindow
+internal sealed class MessageIdWindow
 {
     private const int InitialLogLength = 16;
 

@@ -1,7 +1,7 @@
 namespace OrleansRecovery.StateMachine;
 
 /// <summary>Checks a message's shape before any decision; the reason names what was wrong.</summary>
-public static class MessageValidator
+internal static class MessageValidator
 {
     /// <summary>Returns null when the message is well formed, otherwise the rejection.</summary>
     public static SubmitResult? Validate(TransactionMessage? message, string transactionId, RecoveryLimits limits) =>

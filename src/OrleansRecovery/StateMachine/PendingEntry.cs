@@ -13,7 +13,7 @@ namespace OrleansRecovery.StateMachine;
 /// </remarks>
 [GenerateSerializer]
 [Alias("OrleansRecovery.PendingEntry")]
-public sealed record PendingEntry(
+internal sealed record PendingEntry(
     [property: Id(0)] long Sequence,
     [property: Id(1)] TransactionMessage Message,
     [property: Id(2)] DateTimeOffset AdmittedAt)

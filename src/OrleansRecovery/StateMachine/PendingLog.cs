@@ -7,7 +7,7 @@ namespace OrleansRecovery.StateMachine;
 /// <see cref="PendingSegment"/> records from <see cref="FirstSegment"/>; the header holds <see cref="ReplayPosition"/>, the
 /// sequence of the first unapplied entry, so entries below it are ignored however long their segment survives.
 /// </summary>
-public sealed record PendingLog
+internal sealed record PendingLog
 {
     /// <summary>Segments holding unapplied entries, in order.</summary>
     public ImmutableList<PendingSegment> Segments { get; private init; } = [];

@@ -8,7 +8,7 @@ namespace OrleansRecovery.StateMachine;
 /// <param name="Index">The segment's number; segments of a log are numbered consecutively.</param>
 /// <param name="Entries">Entries in admission order. The first segment may still hold entries already replayed.</param>
 /// <param name="Bytes">Estimated size of <paramref name="Entries"/>.</param>
-public sealed record PendingSegment(long Index, ImmutableList<PendingEntry> Entries, int Bytes)
+internal sealed record PendingSegment(long Index, ImmutableList<PendingEntry> Entries, int Bytes)
 {
     /// <summary>An empty segment.</summary>
     public static PendingSegment Empty(long index) => new(index, [], 0);

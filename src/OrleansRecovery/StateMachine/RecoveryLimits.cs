@@ -1,7 +1,7 @@
 namespace OrleansRecovery.StateMachine;
 
 /// <summary>The limits the state machine enforces; taken from <c>TransactionRecoveryOptions</c>.</summary>
-public sealed record RecoveryLimits
+internal sealed record RecoveryLimits
 {
     /// <summary>How many admitted message ids are remembered per transaction for duplicate detection, besides every pending one.</summary>
     public int DedupWindow { get; init; } = 1_000;

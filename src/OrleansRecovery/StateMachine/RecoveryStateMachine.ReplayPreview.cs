@@ -1,7 +1,7 @@
 namespace OrleansRecovery.StateMachine;
 
 /// <summary>The replay preview: what <see cref="RecoveryStateMachine.ReplayBatch(TransactionState, string, DateTimeOffset, Func{string}, ScopeView)"/> would do, decided without a transition.</summary>
-public sealed partial class RecoveryStateMachine
+internal sealed partial class RecoveryStateMachine
 {
     /// <summary>
     /// Runs the application's logic over the first <paramref name="max"/> parked entries of <paramref name="state"/>, in replay order,

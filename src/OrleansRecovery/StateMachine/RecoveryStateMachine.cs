@@ -9,7 +9,7 @@ namespace OrleansRecovery.StateMachine;
 /// messages, complete recovery, replay parked messages in order, answer duplicates and reject bad input. It performs no I/O:
 /// the grain stores <see cref="Transition.Writes"/> and only then adopts <see cref="Transition.State"/> and answers.
 /// </summary>
-public sealed partial class RecoveryStateMachine
+internal sealed partial class RecoveryStateMachine
 {
     private readonly ITransactionLogic _logic;
 

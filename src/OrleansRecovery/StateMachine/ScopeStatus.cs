@@ -1,7 +1,7 @@
 namespace OrleansRecovery.StateMachine;
 
 /// <summary>What a silo knows of one recovery scope at a decision: open (with its campaign), closed, or unknown.</summary>
-public sealed record ScopeStatus
+internal sealed record ScopeStatus
 {
     private ScopeStatus(ScopeCondition condition, string? campaignId, string? reason)
     {
@@ -35,7 +35,7 @@ public sealed record ScopeStatus
 }
 
 /// <summary>The condition of a recovery scope as a silo sees it.</summary>
-public enum ScopeCondition
+internal enum ScopeCondition
 {
     /// <summary>Not confirmed within the scope lease.</summary>
     Unknown = 0,

@@ -4,7 +4,7 @@ namespace OrleansRecovery.StateMachine;
 /// The recovery scopes' states as the deciding silo confirmed them, handed to the state machine with each decision. A scope the view
 /// does not hold is <see cref="ScopeStatus.Unknown"/>: the state machine parks rather than applies (P11).
 /// </summary>
-public sealed class ScopeView
+internal sealed class ScopeView
 {
     private readonly IReadOnlyDictionary<string, ScopeStatus> _scopes;
 

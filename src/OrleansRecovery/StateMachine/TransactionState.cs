@@ -6,7 +6,7 @@ namespace OrleansRecovery.StateMachine;
 /// Everything the state machine knows of one transaction, as an immutable value: what storage holds (header and pending log)
 /// plus informational counters. A transition produces a new value; the grain keeps the old one until the write succeeds.
 /// </summary>
-public sealed record TransactionState
+internal sealed record TransactionState
 {
     /// <summary>The mode.</summary>
     public TransactionMode Mode { get; init; }

@@ -5,7 +5,7 @@ namespace OrleansRecovery.StateMachine;
 /// <param name="Results">One answer per submitted message, in order (empty for replay and begin-recovery).</param>
 /// <param name="Writes">The records to store before answering.</param>
 /// <param name="StartedRecovery">The latest recovery this transition started, to announce after the write; null if none.</param>
-public sealed record Transition(
+internal sealed record Transition(
     TransactionState State,
     IReadOnlyList<SubmitResult> Results,
     WriteSet Writes,

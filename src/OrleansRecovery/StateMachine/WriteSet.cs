@@ -6,7 +6,7 @@ namespace OrleansRecovery.StateMachine;
 /// Which records a transition changed. The grain writes the header first, then the segments in ascending order, and only then
 /// answers; garbage segments are cleared afterwards, best effort.
 /// </summary>
-public sealed record WriteSet
+internal sealed record WriteSet
 {
     /// <summary>Nothing to write.</summary>
     public static WriteSet None { get; } = new();

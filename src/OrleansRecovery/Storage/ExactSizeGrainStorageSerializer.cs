@@ -9,7 +9,7 @@ namespace OrleansRecovery.Storage;
 /// <c>ArrayBufferWriter</c> from 256 bytes by doubling for every write, which for a transaction header (rewritten with every
 /// message) meant up to three arrays and copies per write; this one serializes into pooled memory and copies once.
 /// </summary>
-public sealed class ExactSizeGrainStorageSerializer : IGrainStorageSerializer
+internal sealed class ExactSizeGrainStorageSerializer : IGrainStorageSerializer
 {
     private readonly Serializer _serializer;
 

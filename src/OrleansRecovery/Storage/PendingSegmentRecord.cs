@@ -5,7 +5,7 @@ namespace OrleansRecovery.Storage;
 /// <summary>One stored slice of the pending log (state name <see cref="StateNames.Segment"/>). Field ids are stable.</summary>
 [GenerateSerializer]
 [Alias("OrleansRecovery.PendingSegmentRecord")]
-public sealed class PendingSegmentRecord
+internal sealed class PendingSegmentRecord
 {
     /// <summary>The segment number.</summary>
     [Id(0)] public long Index { get; set; }

@@ -6,7 +6,7 @@ namespace OrleansRecovery.Storage;
 /// The state names under which a transaction's records are stored through <c>IGrainStorage</c>. On Azure Table storage each
 /// becomes its own row in the grain's partition. The names avoid the characters the Table provider rewrites (<c>/ \ # ?</c>).
 /// </summary>
-public static class StateNames
+internal static class StateNames
 {
     /// <summary>The header record.</summary>
     public const string Header = "txn";

@@ -13,7 +13,7 @@ namespace OrleansRecovery.Storage;
 [GenerateSerializer]
 [OmitDefaultMemberValues]
 [Alias("OrleansRecovery.TransactionHeaderRecord")]
-public sealed class TransactionHeaderRecord
+internal sealed class TransactionHeaderRecord
 {
     /// <summary>The layout written by this version.</summary>
     public const int CurrentSchemaVersion = 2;

@@ -5,7 +5,7 @@ using OrleansRecovery.StateMachine;
 namespace OrleansRecovery.Storage;
 
 /// <summary>Maps the state machine's immutable state to stored records and back.</summary>
-public static class TransactionRecords
+internal static class TransactionRecords
 {
     /// <summary>The header record of <paramref name="state"/>.</summary>
     public static TransactionHeaderRecord ToHeader(TransactionState state)

@@ -4,7 +4,7 @@ using OrleansRecovery.StateMachine;
 namespace OrleansRecovery.Tests.Unit.Support;
 
 /// <summary>A state machine over <see cref="CountingLogic"/> plus the state the caller adopted (as the grain would, after writing).</summary>
-public sealed class Harness
+internal sealed class Harness
 {
     public const string TransactionId = "tx-1";
 

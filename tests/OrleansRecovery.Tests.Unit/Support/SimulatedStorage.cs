@@ -8,7 +8,7 @@ namespace OrleansRecovery.Tests.Unit.Support;
 /// Storage as the grain uses it: a "header" record and "segment i" records. Writes follow the grain's order (header first, then
 /// segments ascending); a crash can cut that order after any record.
 /// </summary>
-public sealed class SimulatedStorage
+internal sealed class SimulatedStorage
 {
     private readonly Dictionary<string, object> _records = new(StringComparer.Ordinal);
 
