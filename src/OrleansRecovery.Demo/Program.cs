@@ -41,7 +41,7 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var connectDeadline = DateTimeOffset.UtcNow + settings.Timeout;
 try
 {
-    builder.UseOrleansClient(client =>
+    builder.Services.AddOrleansClient(SiloConfigFiles.ClientView(builder.Configuration), client =>
     {
         // Orleans joins from its own keys (cluster id, clustering); the messaging limits and TLS are the silos' too.
         client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection("Orleans:Messaging"));

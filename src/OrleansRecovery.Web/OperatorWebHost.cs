@@ -32,7 +32,7 @@ public static class OperatorWebHost
 
         SiloWebOptions.Register(builder.Services);
         builder.WebHost.UseUrls((builder.Configuration.GetSection(SiloWebOptions.SectionName).Get<SiloWebOptions>() ?? new()).Url);
-        builder.UseOrleansClient(client =>
+        builder.Services.AddOrleansClient(SiloConfigFiles.ClientView(builder.Configuration), client =>
         {
             // Joined with the silos' keys, as recoveryctl and the demo join.
             client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection("Orleans:Messaging"));

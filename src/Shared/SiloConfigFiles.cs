@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace OrleansRecovery.Configuration;
@@ -56,6 +57,19 @@ internal static class SiloConfigFiles
             : standard[at].Contains('=', StringComparison.Ordinal) ? standard[at][(standard[at].IndexOf('=', StringComparison.Ordinal) + 1)..]
             : at + 1 < standard.Length ? standard[at + 1] : throw new ArgumentException("--contentRoot needs a value.", nameof(args));
         return (standard, Path.GetFullPath(root));
+    }
+
+    /// <summary>
+    /// What an Orleans client of these silos reads of their configuration: cluster and service id, clustering (a client reads its
+    /// gateways, or the same membership table), messaging limits, TLS and connection strings. The silos' provider sections
+    /// (grain storage, reminders, streams) are left out: a client has no such providers and Orleans would refuse them.
+    /// </summary>
+    public static IConfiguration ClientView(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        string[] shared = ["Orleans:ClusterId", "Orleans:ServiceId", "Orleans:Clustering", "Orleans:Messaging", "Orleans:Tls", "ConnectionStrings"];
+        return new ConfigurationBuilder().AddInMemoryCollection(configuration.AsEnumerable()
+            .Where(e => e.Value is not null && shared.Any(k => e.Key == k || e.Key.StartsWith(k + ":", StringComparison.OrdinalIgnoreCase)))).Build();
     }
 
     /// <summary>

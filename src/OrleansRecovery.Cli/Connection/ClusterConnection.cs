@@ -8,6 +8,7 @@ using OrleansRecovery.Cli.Errors;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using OrleansRecovery.Client;
+using OrleansRecovery.Configuration;
 
 namespace OrleansRecovery.Cli.Connection;
 
@@ -54,7 +55,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
         Exception? lastFailure = null;
         string? refusedSilo = null;
         builder.Configuration.AddConfiguration(settings.Configuration);
-        builder.UseOrleansClient(client =>
+        builder.Services.AddOrleansClient(SiloConfigFiles.ClientView(settings.Configuration), client =>
         {
             // Orleans joins from its own keys (cluster id, clustering); the messaging limits and TLS are the silos' too.
             client.Services.AddOptions<ClientMessagingOptions>().Bind(settings.Configuration.GetSection("Orleans:Messaging"));
