@@ -57,8 +57,11 @@ public static class SiloHost
         var web = configuration.GetSection(SiloWebOptions.SectionName).Get<SiloWebOptions>() ?? new();
         var metrics = configuration.GetSection(SiloObservabilityOptions.SectionName).Get<SiloObservabilityOptions>() ?? new();
         SiloObservabilityOptions.ApplyTo(builder, metrics, configuration.GetValue(SiloObservabilityOptions.LogFormatKey, SiloLogFormat.Simple));
-        if (web.Enabled && builder is WebApplicationBuilder webBuilder)
+        if (web.Enabled)
         {
+            var webBuilder = builder as WebApplicationBuilder ?? throw new InvalidOperationException(
+                $"{SiloWebOptions.SectionName}:Enabled is true, but the silo is being built on a host without a web server; " +
+                $"create the builder with {nameof(SiloHost)}.{nameof(CreateBuilder)} or set {SiloWebOptions.SectionName}:Enabled=false.");
             webBuilder.WebHost.UseUrls(web.Url);
         }
 

@@ -35,8 +35,19 @@ public static class StorageProbe
         var queueOptions = new QueueClientOptions();
         queueOptions.Retry.MaxRetries = 0;
         queueOptions.Retry.NetworkTimeout = limit;
-        var tables = new TableServiceClient(connectionString, tableOptions);
-        var queues = new QueueServiceClient(connectionString, queueOptions);
+        TableServiceClient tables;
+        QueueServiceClient queues;
+        try
+        {
+            tables = new TableServiceClient(connectionString, tableOptions);
+            queues = new QueueServiceClient(connectionString, queueOptions);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or UriFormatException)
+        {
+            // Never echo the connection string itself: it holds the account key.
+            return $"{setting} is not a usable Azure Storage connection string: {ex.GetType().Name}: {FirstLine(ex.Message)}";
+        }
+
 
         var table = ProbeOneAsync("table", tables.Uri, tables.AccountName, setting, limit, async token =>
         {
