@@ -62,9 +62,11 @@ try
     await host.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (ex is OptionsValidationException || (ex is AggregateException all && all.InnerExceptions.All(e => e is OptionsValidationException)))
 {
-    await Console.Error.WriteLineAsync("Invalid silo configuration:" + string.Concat(ex.Failures.Select(f => Environment.NewLine + "  - " + f)));
+    // The start-up validator reports every invalid options type at once (an AggregateException when there are several).
+    var failures = (ex is AggregateException a ? a.InnerExceptions : [ex]).OfType<OptionsValidationException>().SelectMany(e => e.Failures).Distinct();
+    await Console.Error.WriteLineAsync("Invalid silo configuration:" + string.Concat(failures.Select(f => Environment.NewLine + "  - " + f)));
     return 2;
 }
 catch (Exception ex) when (ex is InvalidOperationException or FormatException or DirectoryNotFoundException or ArgumentException or OrleansConfigurationException

@@ -58,6 +58,10 @@ internal static class SiloConfigFiles
         {
             return [.. ex.Failures];
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            return [.. ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures).Distinct()];
+        }
         catch (InvalidOperationException ex)
         {
             return [ex.Message.Split('\n')[0] + (ex.InnerException is { } inner ? " " + inner.Message : string.Empty)];
