@@ -120,6 +120,13 @@ internal sealed record ClusterSettings
             failures.Add("Orleans:Clustering:ProviderType is missing; set it (AzureTableStorage, or Development/Static with Orleans:Clustering:Gateways), or pass --gateway.");
         }
 
+        if (config["Orleans:Clustering:ConnectionName"] is { Length: > 0 } name && string.IsNullOrWhiteSpace(config.GetConnectionString(name))
+            && config["Orleans:Clustering:ProviderType"] is not ("Static" or "Development"))
+        {
+            failures.Add($"ConnectionStrings:{name} is missing; the membership table is on that account. Set it in the configuration or the environment (ConnectionStrings__{name}).");
+            options.Add(($"ConnectionStrings:{name}", "--connection-string"));
+        }
+
         TransactionTlsOptions? tls = null;
         try
         {
