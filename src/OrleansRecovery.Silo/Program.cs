@@ -17,7 +17,15 @@ try
     var builder = SiloHost.CreateBuilder(args).ConfigureSilo();
     using var host = SiloHost.Build(builder);
 
-    // Every option validated at start is checked here, before the ports and the storage, with each bad key named.
+    // Fail in one line, within seconds, where Orleans would fail deep in a stack trace (a port taken); before the options are
+    // validated, since validating creates services (the metrics exporter) that listen already.
+    if (ListenPorts.FindTaken(host.Services) is { } taken)
+    {
+        await Console.Error.WriteLineAsync(taken);
+        return 2;
+    }
+
+    // Every option validated at start is checked here, before the storage, with each bad key named.
     host.Services.GetRequiredService<IStartupValidator>().Validate();
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansRecovery.Silo");
     var configuration = builder.Configuration;
@@ -39,13 +47,7 @@ try
     var web = host.Services.GetRequiredService<IOptions<SiloWebOptions>>().Value;
     SiloLog.Web(logger, web.Enabled ? $"{web.Url}{web.AdminPath}/" : "off", web.Enabled ? $"{web.Url}{web.DashboardPath}/" : "off");
 
-    // Fail in one line, within seconds, where Orleans would retry forever (storage) or fail deep in a stack trace (ports).
-    if (ListenPorts.FindTaken(host.Services) is { } taken)
-    {
-        await Console.Error.WriteLineAsync(taken);
-        return 2;
-    }
-
+    // Fail in one line, within seconds, where Orleans would retry forever (storage unreachable or refusing the key).
     foreach (var (setting, connectionString) in accounts)
     {
         var named = $"{setting} (environment {builder.Environment.EnvironmentName}; or the environment variable {setting.Replace(":", "__", StringComparison.Ordinal)})";
