@@ -67,7 +67,8 @@ public static class SiloHost
 
         builder.UseOrleans(silo =>
         {
-            // Orleans binds neither section itself; an unknown membership key is refused rather than silently ignored.
+            // Bound here with their validators, so that a value the product cannot work with stops the start naming its key;
+            // an unknown membership key is refused rather than silently ignored.
             silo.Services.AddOptions<ClusterMembershipOptions>()
                 .Bind(configuration.GetSection(SiloMembershipOptionsValidator.SectionName), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
             silo.Services.AddSingleton<IValidateOptions<ClusterMembershipOptions>, SiloMembershipOptionsValidator>();

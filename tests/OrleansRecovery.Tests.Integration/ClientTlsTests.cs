@@ -66,7 +66,7 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
         Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateways from the AzureTableStorage membership table (environment tls, cluster id {fixture.ClusterId}, TLS) within 3 s:",
             line, StringComparison.Ordinal);
         Assert.EndsWith(
-            $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{fixture.StrangerPath}' (Orleans:Tls:CertificatePath or --tls-certificate)",
+            $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{fixture.StrangerPath}' (Orleans:Tls:CertificatePath, Orleans:Tls:StoreSubject or --tls-certificate)",
             line, StringComparison.Ordinal);
     }
 

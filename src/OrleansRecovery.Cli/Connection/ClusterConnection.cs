@@ -151,8 +151,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
             return $"the TLS handshake failed ({handshakeFailure.TrimEnd('.')}); check that the silos have TLS on (Orleans:Tls:Enabled)";
         }
 
-        return tls.CertificatePath is { Length: > 0 } certificate
-            ? $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{certificate}' (Orleans:Tls:CertificatePath or --tls-certificate)"
+        return (string.IsNullOrWhiteSpace(tls.CertificatePath) ? tls.StoreSubject : tls.CertificatePath) is { Length: > 0 } certificate
+            ? $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{certificate}' (Orleans:Tls:CertificatePath, Orleans:Tls:StoreSubject or --tls-certificate)"
             : "TLS is on and this client presents no certificate: if the silos require one (Orleans:Tls:RequireClientCertificate), set Orleans:Tls:CertificatePath or --tls-certificate";
     }
 
