@@ -51,6 +51,13 @@ try
     foreach (var (setting, connectionString) in accounts)
     {
         var named = $"{setting} (environment {builder.Environment.EnvironmentName}; or the environment variable {setting.Replace(":", "__", StringComparison.Ordinal)})";
+        if (connectionString is null)
+        {
+            await Console.Error.WriteLineAsync($"{setting} is missing; the Orleans providers name it. Set it in {builder.Environment.ContentRootPath}/appsettings*.json " +
+                $"or in the environment variable {setting.Replace(":", "__", StringComparison.Ordinal)}.");
+            return 2;
+        }
+
         if (await StorageProbe.ProbeAsync(connectionString, named) is { } unreachable)
         {
             await Console.Error.WriteLineAsync(unreachable);

@@ -105,23 +105,25 @@ public static class SiloHost
 
     /// <summary>
     /// The storage accounts the configured Orleans providers name, each with the key its connection string comes from
-    /// (<c>ConnectionStrings:{ConnectionName}</c>, or a section's own <c>ConnectionString</c>); account URIs (managed identity) are left out.
+    /// (<c>ConnectionStrings:{ConnectionName}</c>, or a section's own <c>ConnectionString</c>), the connection string being null
+    /// when that key is not set; account URIs (managed identity) are left out.
     /// </summary>
-    public static IReadOnlyList<(string Setting, string ConnectionString)> StorageAccounts(IConfiguration configuration)
+    public static IReadOnlyList<(string Setting, string? ConnectionString)> StorageAccounts(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var sections = new[] { configuration.GetSection("Orleans:Clustering"), configuration.GetSection("Orleans:Reminders") }
             .Concat(configuration.GetSection("Orleans:GrainStorage").GetChildren())
             .Concat(configuration.GetSection("Orleans:Streaming").GetChildren());
-        var accounts = new List<(string Setting, string ConnectionString)>();
+        var accounts = new List<(string Setting, string? ConnectionString)>();
         foreach (var section in sections)
         {
             var (setting, value) = section["ConnectionName"] is { Length: > 0 } name
                 ? ($"ConnectionStrings:{name}", configuration.GetConnectionString(name))
                 : ($"{section.Path}:ConnectionString", section["ConnectionString"]);
-            if (!string.IsNullOrWhiteSpace(value) && !Uri.IsWellFormedUriString(value, UriKind.Absolute) && accounts.TrueForAll(a => a.Setting != setting))
+            if ((section["ConnectionName"] is { Length: > 0 } || !string.IsNullOrWhiteSpace(value))
+                && !Uri.IsWellFormedUriString(value, UriKind.Absolute) && accounts.TrueForAll(a => a.Setting != setting))
             {
-                accounts.Add((setting, value));
+                accounts.Add((setting, string.IsNullOrWhiteSpace(value) ? null : value));
             }
         }
 

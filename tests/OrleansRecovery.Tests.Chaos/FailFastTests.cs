@@ -51,6 +51,22 @@ public sealed class FailFastTests(FailFastFixture fixture) : IClassFixture<FailF
     }
 
     [Fact]
+    public async Task ClusterEnvironmentWithoutAConnectionString_SiloExits2_NamingTheKeyAndTheVariable()
+    {
+        var ports = LoopbackPorts.Free(2);
+
+        var run = await ProgramRun.RunAsync(BuildOutputs.SiloDll(),
+            ["--environment", "Cluster", $"--Orleans:Endpoints:SiloPort={ports[0]}", $"--Orleans:Endpoints:GatewayPort={ports[1]}"],
+            new Dictionary<string, string>(), Deadline + TimeSpan.FromSeconds(15));
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("ConnectionStrings:storage is missing; the Orleans providers name it.", line, StringComparison.Ordinal);
+        Assert.EndsWith("or in the environment variable ConnectionStrings__storage.", line, StringComparison.Ordinal);
+        Assert.InRange(run.Elapsed, TimeSpan.Zero, Deadline);
+    }
+
+    [Fact]
     public async Task GatewayPortOfARunningSilo_SecondSiloExits2_NamingTheSettingAndThePort()
     {
         var port = fixture.Silo.GatewayPort;

@@ -132,6 +132,14 @@ public sealed class SiloConfigTests
     }
 
     [Fact]
+    public void ClusterEnvironment_WithoutAConnectionString_NamesTheMissingKey_ForTheSiloToReport()
+    {
+        using var host = SiloConfigFiles.BuildSilo("Cluster");
+
+        Assert.Equal([("ConnectionStrings:storage", (string?)null)], SiloHost.StorageAccounts(host.Services.GetRequiredService<IConfiguration>()));
+    }
+
+    [Fact]
     public void UnknownEnvironment_FailsNamingTheMissingFileAndTheKnownEnvironments()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => SiloConfigFiles.BuildSilo("Clsuter"));
