@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The checked demo, on a machine with only the .NET 10 SDK and Node 20:
 #   1. installs Azurite from package.json (npm ci) if needed, and starts it in memory on loopback unless one is reachable;
-#   2. builds the silo and the demo client (Release) and starts one silo (profile local) in the background;
+#   2. builds the silo and the demo client (Release) and starts one silo (silo-config/appsettings.json) in the background;
 #   3. waits until the silo's gateway accepts connections, runs the demo, stops everything it started, and exits with the
 #      demo's exit code (0 only if every check held).
 # Environment (all optional):
-#   Storage__ConnectionString    use this storage account / Azurite instead of starting or probing one
+#   ConnectionStrings__storage    use this storage account / Azurite instead of starting or probing one
 #   ORLEANSRECOVERY_AZURITE_PORTS "blob queue table" ports of an Azurite to reuse or start (default: 10000 10001 10002 if
 #                                 all reachable, else three free ports)
 #   ORLEANSRECOVERY_DEMO_TIMEOUT  seconds to wait for the silo's gateway (default 90)
@@ -73,8 +73,8 @@ trap 'exit 130' INT TERM
 command -v dotnet >/dev/null || { say "the .NET 10 SDK (dotnet) is required"; exit 2; }
 
 # 1. Storage: a given connection string, a reachable Azurite, or our own in-memory Azurite.
-if [[ -n "${Storage__ConnectionString:-}" ]]; then
-  say "using the storage account from Storage__ConnectionString"
+if [[ -n "${ConnectionStrings__storage:-}" ]]; then
+  say "using the storage account from ConnectionStrings__storage"
 else
   read -r BLOB QUEUE TABLE <<<"${ORLEANSRECOVERY_AZURITE_PORTS:-10000 10001 10002}"
   if port_open "$BLOB" && port_open "$QUEUE" && port_open "$TABLE"; then
@@ -98,7 +98,7 @@ else
       say "Azurite did not start; its output:"; cat "$WORK/azurite.log" >&2; exit 2
     fi
   fi
-  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$DEV_KEY;BlobEndpoint=http://127.0.0.1:$BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE/devstoreaccount1;"
+  export ConnectionStrings__storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$DEV_KEY;BlobEndpoint=http://127.0.0.1:$BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE/devstoreaccount1;"
 fi
 
 # 2. Build (Release) the silo and the demo client.
@@ -108,17 +108,17 @@ dotnet build src/OrleansRecovery.Silo/OrleansRecovery.Silo.csproj -c Release -no
 dotnet build src/OrleansRecovery.Demo/OrleansRecovery.Demo.csproj -c Release -nologo -v:quiet -clp:ErrorsOnly >"$WORK/build-demo.log" 2>&1 \
   || { cat "$WORK/build-demo.log" >&2; exit 2; }
 
-# 3. One silo, profile local; ports from silo-config unless taken.
+# 3. One silo, configured by silo-config/appsettings.json; ports from there unless taken.
 SILO_PORT=11111; GATEWAY_PORT=30000
 if port_open "$SILO_PORT" || port_open "$GATEWAY_PORT"; then
   pick_port; SILO_PORT=$PORT; pick_port; GATEWAY_PORT=$PORT
 fi
-PORT_ARGS=(--Orleans:SiloPort="$SILO_PORT" --Orleans:GatewayPort="$GATEWAY_PORT")
+PORT_ARGS=(--Orleans:Endpoints:SiloPort="$SILO_PORT" --Orleans:Endpoints:GatewayPort="$GATEWAY_PORT")
 # The silo's web host (admin page, Orleans Dashboard) on 8080 unless taken.
 WEB_PORT=8080
 if port_open "$WEB_PORT"; then pick_port; WEB_PORT=$PORT; fi
-say "starting the silo (profile local, gateway port $GATEWAY_PORT, admin page http://127.0.0.1:$WEB_PORT/admin/); log: $WORK/silo.log"
-ORLEANSRECOVERY_PROFILE=local dotnet src/OrleansRecovery.Silo/bin/Release/net10.0/OrleansRecovery.Silo.dll --profile local "${PORT_ARGS[@]}" \
+say "starting the silo (gateway port $GATEWAY_PORT, admin page http://127.0.0.1:$WEB_PORT/admin/); log: $WORK/silo.log"
+dotnet src/OrleansRecovery.Silo/bin/Release/net10.0/OrleansRecovery.Silo.dll "${PORT_ARGS[@]}" \
   --Web:Enabled=true --Web:Port="$WEB_PORT" >"$WORK/silo.log" 2>&1 &
 SILO_PID=$!
 if ! wait_ports "$TIMEOUT" "$SILO_PID" "$GATEWAY_PORT"; then
@@ -130,7 +130,7 @@ grep -E 'OrleansRecovery.Silo\[900[136]\]' "$WORK/silo.log" | sed 's/^/[silo] /'
 
 # 4. The demo; its exit code is ours.
 set +e
-dotnet src/OrleansRecovery.Demo/bin/Release/net10.0/OrleansRecovery.Demo.dll --profile local "${PORT_ARGS[@]}" "$@"
+dotnet src/OrleansRecovery.Demo/bin/Release/net10.0/OrleansRecovery.Demo.dll --Orleans:Clustering:Gateways:0="127.0.0.1:$GATEWAY_PORT" "$@"
 DEMO_RC=$?
 set -e
 if (( DEMO_RC != 0 )); then

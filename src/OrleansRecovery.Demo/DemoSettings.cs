@@ -1,80 +1,61 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using OrleansRecovery.Client;
 
 namespace OrleansRecovery.Demo;
 
-/// <summary>The demo's view of a silo-config profile plus its own switches.</summary>
+/// <summary>
+/// What the demo needs beyond joining the cluster (which Orleans does from its own keys): the silos' transaction streams
+/// (<c>Orleans:Streaming:TransactionStreams</c>: its account, queue prefix and count, which producers must share) and the demo's
+/// own switches, <c>--accounts N</c> (default 5) and <c>--timeout SECONDS</c> (default 90, per wait).
+/// </summary>
 internal sealed record DemoSettings
 {
-    public required string Profile { get; init; }
-    public required string ConfigDirectory { get; init; }
-
-    /// <summary>How to join the cluster (clustering, message size limits, TLS), read as recoveryctl reads it.</summary>
-    public required ClusterClientSettings Client { get; init; }
+    private const string Streams = "Orleans:Streaming:" + TransactionStreams.ProviderName;
 
     public required string ConnectionString { get; init; }
-    public required string StreamProviderName { get; init; }
+    public string StreamProviderName { get; init; } = TransactionStreams.ProviderName;
     public required string QueuePrefix { get; init; }
     public required int QueueCount { get; init; }
     public required int Accounts { get; init; }
     public required TimeSpan Timeout { get; init; }
 
-    /// <summary>
-    /// Reads <c>silo-config/appsettings.json</c> and <c>appsettings.{profile}.json</c> (the silo's files), then environment variables
-    /// and the command line, exactly as the silo layers them (<see cref="SiloConfigDirectory"/>). Demo switches: <c>--accounts N</c>
-    /// (default 5), <c>--timeout SECONDS</c> (default 90, per wait). The cluster is joined with <see cref="ClusterClientSettings"/>:
-    /// the silo's <c>Orleans:*</c> keys, including <c>Orleans:Messaging:*</c> and <c>Orleans:Tls:*</c> (e.g.
-    /// <c>--Orleans:Tls:Enabled=true</c>; the certificate, if any, is presented as the client certificate, and relative paths are
-    /// resolved against the configuration directory).
-    /// </summary>
-    public static DemoSettings Load(string[] args)
+    /// <summary>Reads the settings; every problem is named at once.</summary>
+    /// <exception cref="DemoConfigurationException">A setting is missing or out of range.</exception>
+    public static DemoSettings Load(IConfiguration config)
     {
-        string profile;
-        SiloConfigDirectory dir;
-        IConfigurationRoot config;
-        try
-        {
-            profile = SiloConfigDirectory.ResolveProfile(SiloConfigDirectory.ArgumentValue(args, "--profile"));
-            dir = SiloConfigDirectory.Find(SiloConfigDirectory.ResolveDirectory(SiloConfigDirectory.ArgumentValue(args, "--config-dir")));
-            config = dir.Load(profile, args);
-        }
-        catch (SiloConfigException ex)
-        {
-            throw new DemoConfigurationException(ex.Message, ex);
-        }
-
-        // Every problem is named at once, with the messages recoveryctl gives for the same profile.
         var failures = new List<string>();
-        var client = ClusterClientSettings.Read(config, failures, baseDirectory: dir.Path);
-        if (client is not null && client.ConnectionString is null)
+        int Int(string key, int fallback, int min, int max)
         {
-            failures.Add("Storage:ConnectionString is missing; set it in the profile or the environment (Storage__ConnectionString). The demo publishes on the silos' Azure queues.");
+            if (config[key] is not { Length: > 0 } raw)
+            {
+                return fallback;
+            }
+
+            if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            failures.Add($"{key} is '{raw}'; it must be an integer between {min} and {max}.");
+            return fallback;
         }
 
-        int Int(string key, int fallback, int min, int max) => ProfileValues.WholeNumber(config, key, min, max, failures) ?? fallback;
-
-        var queueCount = Int("OrleansRecovery:Azure:QueueCount", TransactionStreams.DefaultQueueCount, 1, 64);
-        var accounts = Int("accounts", 5, 1, 100);
-        var timeout = Int("timeout", 90, 1, 3600);
-        if (client is null || failures.Count > 0)
+        var name = config[$"{Streams}:ConnectionName"];
+        var connectionString = name is { Length: > 0 } ? config.GetConnectionString(name) : config[$"{Streams}:ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
-            client?.Tls?.Certificate?.Dispose();
-            throw new DemoConfigurationException($"profile {profile} ({dir.Path}): {string.Join(" ", failures)}");
+            failures.Add($"{(name is { Length: > 0 } ? $"ConnectionStrings:{name}" : $"{Streams}:ConnectionString")} is missing; the demo publishes on the silos' Azure queues.");
         }
 
-        return new DemoSettings
+        var settings = new DemoSettings
         {
-            Profile = profile,
-            ConfigDirectory = dir.Path,
-            Client = client,
-            ConnectionString = client.ConnectionString!,
-            StreamProviderName = config["OrleansRecovery:Azure:StreamProviderName"] is { Length: > 0 } provider ? provider : TransactionStreams.ProviderName,
-            QueuePrefix = config["OrleansRecovery:Azure:QueuePrefix"] is { Length: > 0 } prefix ? prefix : TransactionStreams.DefaultQueuePrefix,
-            QueueCount = queueCount,
-            Accounts = accounts,
-            Timeout = TimeSpan.FromSeconds(timeout),
+            ConnectionString = connectionString ?? string.Empty,
+            QueuePrefix = config[$"{Streams}:QueuePrefix"] is { Length: > 0 } prefix ? prefix : TransactionStreams.DefaultQueuePrefix,
+            QueueCount = Int($"{Streams}:QueueCount", TransactionStreams.DefaultQueueCount, 1, 64),
+            Accounts = Int("accounts", 5, 1, 100),
+            Timeout = TimeSpan.FromSeconds(Int("timeout", 90, 1, 3600)),
         };
+        return failures.Count == 0 ? settings : throw new DemoConfigurationException(string.Join(" ", failures));
     }
 }
 

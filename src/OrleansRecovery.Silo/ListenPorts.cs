@@ -17,28 +17,28 @@ public static class ListenPorts
     /// <summary>
     /// The first port the silo of <paramref name="services"/> would fail to listen on, as one line naming its setting, or null when
     /// every one is free. Orleans' own <see cref="EndpointOptions"/> say where the silo and gateway listen; the web host and the
-    /// metrics endpoint listen where <paramref name="settings"/> say.
+    /// metrics endpoint listen where <see cref="SiloWebOptions"/> and <see cref="SiloObservabilityOptions"/> say.
     /// </summary>
-    public static string? FindTaken(IServiceProvider services, SiloSettings settings)
+    public static string? FindTaken(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(settings);
+        var web = services.GetRequiredService<IOptions<SiloWebOptions>>().Value;
+        var metrics = services.GetRequiredService<IOptions<SiloObservabilityOptions>>().Value;
         var orleans = services.GetRequiredService<IOptions<EndpointOptions>>().Value;
         var advertised = orleans.AdvertisedIPAddress ?? IPAddress.Any;
         var checks = new List<(string Setting, IPEndPoint Endpoint)>
         {
-            ($"{SiloSettings.OrleansSection}:SiloPort", orleans.SiloListeningEndpoint ?? new IPEndPoint(advertised, orleans.SiloPort)),
-            ($"{SiloSettings.OrleansSection}:GatewayPort", orleans.GatewayListeningEndpoint ?? new IPEndPoint(advertised, orleans.GatewayPort)),
+            ("Orleans:Endpoints:SiloPort", orleans.SiloListeningEndpoint ?? new IPEndPoint(advertised, orleans.SiloPort)),
+            ("Orleans:Endpoints:GatewayPort", orleans.GatewayListeningEndpoint ?? new IPEndPoint(advertised, orleans.GatewayPort)),
         };
-        if (settings.Web.Enabled)
+        if (web.Enabled)
         {
-            checks.Add(($"{SiloWebSettings.Section}:Port", new IPEndPoint(Address(settings.Web.Host), settings.Web.Port)));
+            checks.Add(($"{SiloWebOptions.SectionName}:Port", new IPEndPoint(Address(web.Host), web.Port)));
         }
 
-        if (settings.Observability.PrometheusEnabled)
+        if (metrics.Enabled)
         {
-            checks.Add(("Observability:Metrics:Prometheus:Port",
-                new IPEndPoint(Address(settings.Observability.PrometheusHost), settings.Observability.PrometheusPort)));
+            checks.Add(($"{SiloObservabilityOptions.SectionName}:Port", new IPEndPoint(Address(metrics.Host), metrics.Port)));
         }
 
         foreach (var (setting, endpoint) in checks)

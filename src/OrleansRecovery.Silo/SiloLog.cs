@@ -6,10 +6,10 @@ namespace OrleansRecovery.Silo;
 internal static partial class SiloLog
 {
     [LoggerMessage(9001, LogLevel.Information,
-        "Starting OrleansRecovery silo: profile {Profile} (from {ConfigDirectory}), cluster {ClusterId}, service {ServiceId}, " +
+        "Starting OrleansRecovery silo: environment {Environment} (from {ConfigDirectory}), cluster {ClusterId}, service {ServiceId}, " +
         "clustering {Clustering}, silo port {SiloPort}, gateway port {GatewayPort}, storage {Storage}")]
-    public static partial void Starting(ILogger logger, string profile, string configDirectory, string clusterId, string serviceId,
-        ClusteringMode clustering, int siloPort, int gatewayPort, string storage);
+    public static partial void Starting(ILogger logger, string environment, string configDirectory, string clusterId, string serviceId,
+        string clustering, int siloPort, int gatewayPort, string storage);
 
     [LoggerMessage(9002, LogLevel.Information,
         "Engine: storage provider {StorageProvider}, stream provider {StreamProvider}, dedup window {DedupWindow}, " +

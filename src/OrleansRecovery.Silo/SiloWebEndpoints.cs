@@ -13,17 +13,18 @@ public static class SiloWebEndpoints
     /// Maps the Orleans Dashboard at <c>Web:DashboardPath</c>, the admin page at <c>Web:AdminPath</c> (linking the dashboard) and
     /// <c>/</c> to the admin page. The host must have registered the dashboard (<c>AddDashboard</c> on its silo or client builder).
     /// </summary>
-    public static void MapOperatorPages(this IEndpointRouteBuilder endpoints, SiloWebSettings web)
+    public static void MapOperatorPages(this IEndpointRouteBuilder endpoints, SiloWebOptions web)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(web);
-        endpoints.MapOrleansDashboard(routePrefix: web.DashboardPath);
-        endpoints.MapTransactionRecoveryAdmin(web.AdminPath, o =>
+        endpoints.MapOrleansDashboard(routePrefix: web.DashboardPath.TrimEnd('/'));
+        var adminPath = web.AdminPath.TrimEnd('/');
+        endpoints.MapTransactionRecoveryAdmin(adminPath, o =>
         {
-            o.DashboardUrl = web.DashboardPath + "/";
+            o.DashboardUrl = web.DashboardPath.TrimEnd('/') + "/";
             o.RefreshInterval = web.RefreshInterval;
         });
-        var admin = web.AdminPath + "/";
+        var admin = adminPath + "/";
         endpoints.MapGet("/", () => Results.Redirect(admin));
     }
 }

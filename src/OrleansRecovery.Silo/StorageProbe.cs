@@ -20,8 +20,8 @@ public static class StorageProbe
     /// Probes both endpoints of <paramref name="connectionString"/> concurrently; returns null when both answered, else one line
     /// describing the first failure (the table endpoint's when both failed).
     /// </summary>
-    /// <param name="connectionString">A connection string that <see cref="SiloHostBuilder.Validate"/> accepted.</param>
-    /// <param name="setting">Where the connection string came from, for the message (e.g. <c>Storage:ConnectionString (profile local)</c>).</param>
+    /// <param name="connectionString">An Azure Storage connection string.</param>
+    /// <param name="setting">Where the connection string came from, for the message (e.g. <c>ConnectionStrings:storage</c>).</param>
     /// <param name="timeout">Per endpoint; default <see cref="DefaultTimeout"/>.</param>
     /// <param name="cancellationToken">Stops the probe.</param>
     public static async Task<string?> ProbeAsync(string connectionString, string setting, TimeSpan? timeout = null,
@@ -35,8 +35,19 @@ public static class StorageProbe
         var queueOptions = new QueueClientOptions();
         queueOptions.Retry.MaxRetries = 0;
         queueOptions.Retry.NetworkTimeout = limit;
-        var tables = new TableServiceClient(connectionString, tableOptions);
-        var queues = new QueueServiceClient(connectionString, queueOptions);
+        TableServiceClient tables;
+        QueueServiceClient queues;
+        try
+        {
+            tables = new TableServiceClient(connectionString, tableOptions);
+            queues = new QueueServiceClient(connectionString, queueOptions);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or UriFormatException)
+        {
+            // Never echo the connection string itself: it holds the account key.
+            return $"{setting} is not a usable Azure Storage connection string: {ex.GetType().Name}: {FirstLine(ex.Message)}";
+        }
+
 
         var table = ProbeOneAsync("table", tables.Uri, tables.AccountName, setting, limit, async token =>
         {
@@ -70,7 +81,7 @@ public static class StorageProbe
         {
             return $"Storage refused the credentials: the {kind} endpoint {endpoint} answered {ex.Status} ({ex.ErrorCode ?? "no error code"}) " +
                 $"for account {account}. Check AccountName and AccountKey (or the SAS) in {setting}; Azurite's account is devstoreaccount1 " +
-                "with its published key (see silo-config/appsettings.local.json).";
+                "with its published key (see silo-config/appsettings.json).";
         }
         catch (RequestFailedException ex) when (ex.Status != 0)
         {
@@ -89,7 +100,7 @@ public static class StorageProbe
             return string.Create(CultureInfo.InvariantCulture,
                 $"Storage unreachable: the {kind} endpoint {endpoint} did not answer within {limit.TotalSeconds:0.#} s ({why}); " +
                 $"it comes from {setting}. Is Azurite running? Start it with `npx azurite --silent --inMemoryPersistence` " +
-                $"(ports 10000-10002, as the local profile expects), or point {setting} at a reachable account.");
+                $"(ports 10000-10002, as silo-config/appsettings.json expects), or point {setting} at a reachable account.");
         }
     }
 

@@ -1,56 +1,51 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Dashboard;
+using OrleansRecovery.Configuration;
 using OrleansRecovery.Silo;
 
 namespace OrleansRecovery.Web;
 
 /// <summary>
-/// Builds the operators' web host: an Orleans client of the cluster a silo-config profile describes (clustering, storage, TLS),
-/// serving the Orleans Dashboard and the admin page on <c>Web:Host</c>/<c>Web:Port</c> at <c>Web:DashboardPath</c> and
-/// <c>Web:AdminPath</c>. Unlike a silo's own web host it keeps serving while silos restart; the dashboard's statistics need
-/// silos that register the dashboard too (<c>Web:Enabled</c> on the silos).
+/// Builds the operators' web host: an Orleans client of the cluster <c>silo-config/</c> describes (Orleans' own keys: cluster id,
+/// clustering, messaging limits; and <c>Orleans:Tls</c>), serving the Orleans Dashboard and the admin page where the <c>Web</c>
+/// section says. Unlike a silo's own web host it keeps serving while silos restart; the dashboard's statistics need silos that
+/// register the dashboard too (<c>Web:Enabled</c> on the silos).
 /// </summary>
 public static class OperatorWebHost
 {
-    /// <summary>Reads and validates the profile, and builds the host (not started).</summary>
-    /// <param name="profile">The profile (see <see cref="SiloHostBuilder.ResolveProfile"/>).</param>
-    /// <param name="configDirectory">The configuration directory, or null to search for it.</param>
-    /// <param name="args">The command line, layered over the profile (e.g. <c>--Web:Port=8081</c>).</param>
-    /// <exception cref="SiloConfigurationException">A setting is invalid; the message names it.</exception>
-    public static (WebApplication App, SiloSettings Settings) Build(string profile, string? configDirectory, IReadOnlyList<string> args)
+    /// <summary>Builds the host (not started) from <paramref name="args"/> (<c>--environment</c>, <c>--contentRoot</c>, <c>--Section:Key=value</c>).</summary>
+    /// <exception cref="OptionsValidationException">A setting is invalid; each failure names its key.</exception>
+    public static WebApplication Build(IReadOnlyList<string> args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var dir = SiloHostBuilder.FindConfigDirectory(configDirectory);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args] });
-        builder.Configuration.AddSiloConfiguration(dir, profile, args);
-        var settings = SiloHostBuilder.Validate(builder.Configuration, profile, dir);
-        builder.WebHost.UseUrls(settings.Web.Url);
-
-        try
+        var (standard, root) = SiloConfigFiles.Resolve(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = standard, ContentRootPath = root });
+        if (SiloConfigFiles.Problem(builder.Environment) is { } problem)
         {
-            builder.UseOrleansClient(client =>
-            {
-                // Joined the way recoveryctl and the demo join: clustering, message size limits and TLS from the profile.
-                settings.ToClientSettings().ApplyTo(client);
-                client.AddDashboard();
+            throw new InvalidOperationException(problem);
+        }
 
-                // Started before the silos (compose) or while none is up: keep trying, and say so, rather than exit.
-                client.UseConnectionRetryFilter<KeepTryingToConnect>();
-            });
-        }
-        catch (OptionsValidationException ex)
+        SiloWebOptions.Register(builder.Services);
+        builder.WebHost.UseUrls((builder.Configuration.GetSection(SiloWebOptions.SectionName).Get<SiloWebOptions>() ?? new()).Url);
+        builder.Services.AddOrleansClient(SiloConfigFiles.ClientView(builder.Configuration), client =>
         {
-            // The profile's TLS settings do not make a usable client (e.g. neither TargetHost nor TrustedThumbprints is set).
-            settings.Tls?.Certificate.Dispose();
-            throw new SiloConfigurationException([.. ex.Failures]);
-        }
+            // Joined with the silos' keys, as recoveryctl and the demo join.
+            client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection("Orleans:Messaging"));
+            client.UseTransactionRecoveryTls(builder.Configuration, root);
+            client.AddDashboard();
+
+            // Started before the silos (compose) or while none is up: keep trying, and say so, rather than exit.
+            client.UseConnectionRetryFilter<KeepTryingToConnect>();
+        });
 
         var app = builder.Build();
-        app.MapOperatorPages(settings.Web);
-        return (app, settings);
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        app.MapOperatorPages(app.Services.GetRequiredService<IOptions<SiloWebOptions>>().Value);
+        return app;
     }
 }

@@ -6,6 +6,6 @@ namespace OrleansRecovery.Web;
 internal static partial class WebLog
 {
     [LoggerMessage(9100, LogLevel.Information,
-        "OrleansRecovery web host started: profile {Profile}, cluster {ClusterId}, admin page {AdminUrl}, Orleans Dashboard {DashboardUrl}")]
-    public static partial void Started(ILogger logger, string profile, string clusterId, string adminUrl, string dashboardUrl);
+        "OrleansRecovery web host started: environment {Environment}, cluster {ClusterId}, admin page {AdminUrl}, Orleans Dashboard {DashboardUrl}")]
+    public static partial void Started(ILogger logger, string environment, string clusterId, string adminUrl, string dashboardUrl);
 }

@@ -26,7 +26,7 @@ public sealed class OperatorHostOutageTests(WebSiloFixture browser) : IClassFixt
         _siloArgs = WebSiloFixture.SiloArguments(_azurite.ConnectionString, ports);
         _silo = await StartSiloAsync();
         (_operator, var settings) = await WebSiloFixture.StartOperatorHostAsync(_siloArgs, ports[3]);
-        _operatorUrl = settings.Web.Url;
+        _operatorUrl = settings.Url;
     }
 
     public async Task DisposeAsync()
@@ -71,7 +71,7 @@ public sealed class OperatorHostOutageTests(WebSiloFixture browser) : IClassFixt
         }
     }
 
-    private Task<InProcessSilo> StartSiloAsync() => InProcessSilo.StartAsync("local", InProcessSilo.RepositoryConfigDirectory(), _siloArgs);
+    private Task<InProcessSilo> StartSiloAsync() => InProcessSilo.StartAsync(null, InProcessSilo.RepositoryConfigDirectory(), _siloArgs);
 
     private async Task StopSiloAsync()
     {

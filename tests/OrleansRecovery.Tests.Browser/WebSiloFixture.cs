@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OrleansRecovery.Testing;
 using OrleansRecovery.Tests.Shared;
@@ -48,12 +49,12 @@ public sealed class WebSiloFixture : IAsyncLifetime
         _azurite = await AzuriteInstance.StartAsync();
         var ports = LoopbackPorts.Free(4);
         var args = SiloArguments(_azurite.ConnectionString, ports);
-        _silo = await InProcessSilo.StartAsync("local", InProcessSilo.RepositoryConfigDirectory(), args);
-        BaseUrl = _silo.Settings.Web.Url;
+        _silo = await InProcessSilo.StartAsync(null, InProcessSilo.RepositoryConfigDirectory(), args);
+        BaseUrl = _silo.Web.Url;
 
         // The operators' web host as a client of that silo (same profile, same gateway), on a port of its own.
         (_operatorHost, var operatorSettings) = await StartOperatorHostAsync(args, ports[3]);
-        OperatorUrl = operatorSettings.Web.Url;
+        OperatorUrl = operatorSettings.Url;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -71,14 +72,15 @@ public sealed class WebSiloFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// The <c>local</c> profile's overrides for a web-enabled silo on <paramref name="ports"/> (silo, gateway, web; a fourth is
+    /// The overrides of <c>silo-config/appsettings.json</c> for a web-enabled silo on <paramref name="ports"/> (silo, gateway, web; a fourth is
     /// left for an operators' web host), refreshing fast enough for the tests' waits.
     /// </summary>
     public static string[] SiloArguments(string connectionString, IReadOnlyList<int> ports) =>
     [
-        $"--Storage:ConnectionString={connectionString}",
-        $"--Orleans:SiloPort={ports[0]}",
-        $"--Orleans:GatewayPort={ports[1]}",
+        $"--ConnectionStrings:storage={connectionString}",
+        $"--Orleans:Endpoints:SiloPort={ports[0]}",
+        $"--Orleans:Endpoints:GatewayPort={ports[1]}",
+        $"--Orleans:Clustering:Gateways:0=127.0.0.1:{ports[1]}",
         "--Web:Enabled=true",
         $"--Web:Port={ports[2]}",
         "--Web:RefreshInterval=00:00:00.300",
@@ -86,13 +88,13 @@ public sealed class WebSiloFixture : IAsyncLifetime
     ];
 
     /// <summary>Starts <c>OrleansRecovery.Web</c> with a silo's arguments, but listening on <paramref name="port"/>.</summary>
-    public static async Task<(WebApplication App, Silo.SiloSettings Settings)> StartOperatorHostAsync(IEnumerable<string> siloArgs, int port)
+    public static async Task<(WebApplication App, Silo.SiloWebOptions Settings)> StartOperatorHostAsync(IEnumerable<string> siloArgs, int port)
     {
         string[] args = [.. siloArgs.Where(a => !a.StartsWith("--Web:Port=", StringComparison.Ordinal)), $"--Web:Port={port}"];
-        var (app, settings) = OperatorWebHost.Build("local", InProcessSilo.RepositoryConfigDirectory(), args);
+        var app = OperatorWebHost.Build([.. args, "--contentRoot", InProcessSilo.RepositoryConfigDirectory()]);
         using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await app.StartAsync(start.Token);
-        return (app, settings);
+        return (app, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Silo.SiloWebOptions>>().Value);
     }
 
     public async Task DisposeAsync()

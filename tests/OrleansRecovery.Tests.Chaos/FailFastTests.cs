@@ -29,7 +29,7 @@ public sealed class FailFastTests(FailFastFixture fixture) : IClassFixture<FailF
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith($"Storage unreachable: the table endpoint http://127.0.0.1:{down[2]}/devstoreaccount1 did not answer within 5 s",
             line, StringComparison.Ordinal);
-        Assert.Contains("Storage:ConnectionString (profile local; or the environment variable Storage__ConnectionString)", line, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:storage (environment Production; or the environment variable ConnectionStrings__storage)", line, StringComparison.Ordinal);
         Assert.Contains("Is Azurite running? Start it with `npx azurite --silent --inMemoryPersistence`", line, StringComparison.Ordinal);
         Assert.InRange(run.Elapsed, TimeSpan.Zero, Deadline);
     }
@@ -46,7 +46,23 @@ public sealed class FailFastTests(FailFastFixture fixture) : IClassFixture<FailF
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith($"Storage refused the credentials: the table endpoint http://127.0.0.1:{fixture.Azurite.TablePort}/devstoreaccount1 answered 403",
             line, StringComparison.Ordinal);
-        Assert.Contains("Check AccountName and AccountKey (or the SAS) in Storage:ConnectionString", line, StringComparison.Ordinal);
+        Assert.Contains("Check AccountName and AccountKey (or the SAS) in ConnectionStrings:storage", line, StringComparison.Ordinal);
+        Assert.InRange(run.Elapsed, TimeSpan.Zero, Deadline);
+    }
+
+    [Fact]
+    public async Task ClusterEnvironmentWithoutAConnectionString_SiloExits2_NamingTheKeyAndTheVariable()
+    {
+        var ports = LoopbackPorts.Free(2);
+
+        var run = await ProgramRun.RunAsync(BuildOutputs.SiloDll(),
+            ["--environment", "Cluster", $"--Orleans:Endpoints:SiloPort={ports[0]}", $"--Orleans:Endpoints:GatewayPort={ports[1]}"],
+            new Dictionary<string, string>(), Deadline + TimeSpan.FromSeconds(15));
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("ConnectionStrings:storage is missing; the Orleans providers name it.", line, StringComparison.Ordinal);
+        Assert.EndsWith("or in the environment variable ConnectionStrings__storage.", line, StringComparison.Ordinal);
         Assert.InRange(run.Elapsed, TimeSpan.Zero, Deadline);
     }
 
@@ -59,8 +75,8 @@ public sealed class FailFastTests(FailFastFixture fixture) : IClassFixture<FailF
 
         Assert.Equal(2, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
-        Assert.StartsWith($"Port taken: Orleans:GatewayPort is {port}, and 127.0.0.1:{port} is already in use", line, StringComparison.Ordinal);
-        Assert.Contains("--Orleans:GatewayPort=PORT or the environment variable Orleans__GatewayPort", line, StringComparison.Ordinal);
+        Assert.StartsWith($"Port taken: Orleans:Endpoints:GatewayPort is {port}, and 127.0.0.1:{port} is already in use", line, StringComparison.Ordinal);
+        Assert.Contains("--Orleans:Endpoints:GatewayPort=PORT or the environment variable Orleans__Endpoints__GatewayPort", line, StringComparison.Ordinal);
         Assert.InRange(run.Elapsed, TimeSpan.Zero, Deadline);
     }
 
@@ -127,15 +143,14 @@ public sealed class FailFastTests(FailFastFixture fixture) : IClassFixture<FailF
         var ports = LoopbackPorts.Free(2);
         string[] args =
         [
-            "--profile", "local",
-            $"--Orleans:SiloPort={ports[0]}",
-            $"--Orleans:GatewayPort={gatewayPort ?? ports[1]}",
+            $"--Orleans:Endpoints:SiloPort={ports[0]}",
+            $"--Orleans:Endpoints:GatewayPort={gatewayPort ?? ports[1]}",
             .. extra ?? [],
         ];
 
         // A margin over the deadline asserted: a silo that hangs fails here with its output, not with a bare timeout.
         return ProgramRun.RunAsync(BuildOutputs.SiloDll(), args,
-            new Dictionary<string, string> { ["Storage__ConnectionString"] = connectionString }, Deadline + TimeSpan.FromSeconds(15));
+            new Dictionary<string, string> { ["ConnectionStrings__storage"] = connectionString }, Deadline + TimeSpan.FromSeconds(15));
     }
 
     private static Task<ProgramRun> RecoveryCtlAsync(params string[] args) =>

@@ -36,7 +36,7 @@ public sealed class RealProcessChaosTests(ITestOutputHelper output)
             settings = settings with
             {
                 Rounds = Math.Max(3, settings.Rounds / 2),
-                SiloEnvironment = new Dictionary<string, string>(settings.SiloEnvironment) { ["OrleansRecovery__Azure__Batching__Enabled"] = "true" },
+                SiloEnvironment = new Dictionary<string, string>(settings.SiloEnvironment) { ["Orleans__GrainStorage__transactions__Batching__Enabled"] = "true" },
             };
         }
 

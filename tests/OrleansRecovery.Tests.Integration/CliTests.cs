@@ -229,7 +229,7 @@ public sealed class CliTests(LedgerClusterFixture fixture)
 
         Assert.Equal(3, code);
         var text = output.ToString().Trim();
-        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateway 127.0.0.1:{port} (profile local, cluster id local) within 2 s: ",
+        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateway 127.0.0.1:{port} (environment Production, cluster id local) within 2 s: ",
             text, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', text);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ namespace OrleansRecovery.Tests.Integration;
 
 /// <summary>
 /// Clients of a TLS cluster (one silo through the real host, mutual TLS, its certificate pinned; see
-/// <see cref="TlsClusterFixture"/>): recoveryctl with the profile's <c>Orleans:Tls:*</c> keys or its <c>--tls*</c> options,
+/// <see cref="TlsClusterFixture"/>): recoveryctl with the configured <c>Orleans:Tls:*</c> keys or its <c>--tls*</c> options,
 /// and a plain <see cref="IClusterClient"/> configured with <c>UseTransactionRecoveryTls</c> from the client package. The right
 /// certificate connects; a wrong, missing or unreadable one fails with an error that says what to fix.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task Recoveryctl_Status_WithTheProfilesTlsSettings_Connects()
     {
-        var status = await RunAsync("status", "--profile", "tls");
+        var status = await RunAsync("status", "--environment", "tls");
 
         Assert.Equal(0, status.Code);
         Assert.Contains(OneSilo, status.Output, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task Recoveryctl_Status_WithTlsOptions_ConnectsWhereTheProfileHasTlsOff()
     {
-        var status = await RunAsync("status", "--profile", "plain", "--tls-certificate", fixture.CertificatePath,
+        var status = await RunAsync("status", "--environment", "plain", "--tls-certificate", fixture.CertificatePath,
             "--tls-thumbprint", Colons(fixture.Certificate.Thumbprint));
 
         Assert.Equal(0, status.Code);
@@ -48,32 +48,32 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task Recoveryctl_WithoutTls_CannotReachATlsCluster()
     {
-        var status = await RunAsync("status", "--profile", "plain", "--connect-timeout", "3s");
+        var status = await RunAsync("status", "--environment", "plain", "--connect-timeout", "3s");
 
         Assert.Equal(3, status.Code);
-        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateways from the Azure membership table (profile plain, cluster id {fixture.ClusterId}) within 3 s:",
+        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateways from the AzureTableStorage membership table (environment plain, cluster id {fixture.ClusterId}) within 3 s:",
             status.Output.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Recoveryctl_WithAClientCertificateTheSiloDoesNotTrust_FailsNamingThatCertificate()
     {
-        var status = await RunAsync("status", "--profile", "tls", "--tls-certificate", fixture.StrangerPath, "--connect-timeout", "3s");
+        var status = await RunAsync("status", "--environment", "tls", "--tls-certificate", fixture.StrangerPath, "--connect-timeout", "3s");
 
         Assert.Equal(3, status.Code);
         var line = status.Output.Trim();
         Assert.DoesNotContain('\n', line);
-        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateways from the Azure membership table (profile tls, cluster id {fixture.ClusterId}, TLS) within 3 s:",
+        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateways from the AzureTableStorage membership table (environment tls, cluster id {fixture.ClusterId}, TLS) within 3 s:",
             line, StringComparison.Ordinal);
         Assert.EndsWith(
-            $"TLS is on: if a gateway is up, check that the silos accept this client's certificate 'CN=stranger' (thumbprint {fixture.Stranger.Thumbprint}; Orleans:Tls:CertificatePath or --tls-certificate)",
+            $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{fixture.StrangerPath}' (Orleans:Tls:CertificatePath, Orleans:Tls:StoreSubject or --tls-certificate)",
             line, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Recoveryctl_NotTrustingTheSilosCertificate_FailsNamingTheCertificateAndThePins()
     {
-        var status = await RunAsync("status", "--profile", "tls", "--tls-thumbprint", fixture.Stranger.Thumbprint, "--connect-timeout", "3s");
+        var status = await RunAsync("status", "--environment", "tls", "--tls-thumbprint", fixture.Stranger.Thumbprint, "--connect-timeout", "3s");
 
         Assert.Equal(3, status.Code);
         Assert.Contains(
@@ -104,7 +104,7 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
         });
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        var status = await RunAsync("status", "--profile", "plain", "--gateway", $"127.0.0.1:{port}", "--tls", "--tls-thumbprint", fixture.Certificate.Thumbprint,
+        var status = await RunAsync("status", "--environment", "plain", "--gateway", $"127.0.0.1:{port}", "--tls", "--tls-thumbprint", fixture.Certificate.Thumbprint,
             "--connect-timeout", "2s");
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answering);
@@ -112,7 +112,7 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
         Assert.Equal(3, status.Code);
         var line = status.Output.Trim();
         Assert.DoesNotContain('\n', line);
-        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateway 127.0.0.1:{port} (profile plain, cluster id {fixture.ClusterId}, TLS) within 2 s:",
+        Assert.StartsWith($"recoveryctl: cannot reach the cluster at gateway 127.0.0.1:{port} (environment plain, cluster id {fixture.ClusterId}, TLS) within 2 s:",
             line, StringComparison.Ordinal);
         Assert.Contains("; the TLS handshake failed (", line, StringComparison.Ordinal);
         Assert.EndsWith("); check that the silos have TLS on (Orleans:Tls:Enabled)", line, StringComparison.Ordinal);
@@ -125,33 +125,33 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
         fixture.WriteProfile("tls-unset-password", new
         {
             fixture.ClusterId,
-            ClusteringMode = "AzureTable",
+            Clustering = new { ProviderType = "AzureTableStorage", ConnectionName = "storage" },
             Tls = new { Enabled = true, CertificatePath = "client.pfx", CertificatePasswordVariable = "ORQ_TEST_NO_SUCH_VARIABLE", TargetHost = "localhost" },
         });
         fixture.WriteProfile("tls-no-certificate", new
         {
             fixture.ClusterId,
-            ClusteringMode = "AzureTable",
+            Clustering = new { ProviderType = "AzureTableStorage", ConnectionName = "storage" },
             Tls = new { Enabled = true, RequireClientCertificate = true, TrustedThumbprints = new[] { fixture.Certificate.Thumbprint } },
         });
         fixture.WriteProfile("tls-no-trust", new
         {
             fixture.ClusterId,
-            ClusteringMode = "AzureTable",
+            Clustering = new { ProviderType = "AzureTableStorage", ConnectionName = "storage" },
             Tls = new { Enabled = true, CertificatePath = "client.pfx", CertificatePasswordVariable = fixture.PasswordVariable },
         });
 
-        var noFile = await RunAsync("status", "--profile", "tls", "--tls-certificate", missing);
-        var noPassword = await RunAsync("status", "--profile", "tls-unset-password");
-        var noCertificate = await RunAsync("status", "--profile", "tls-no-certificate");
-        var noTrust = await RunAsync("status", "--profile", "tls-no-trust");
-        var badPin = await RunAsync("status", "--profile", "tls", "--tls-thumbprint", "not-a-digest");
+        var noFile = await RunAsync("status", "--environment", "tls", "--tls-certificate", missing);
+        var noPassword = await RunAsync("status", "--environment", "tls-unset-password");
+        var noCertificate = await RunAsync("status", "--environment", "tls-no-certificate");
+        var noTrust = await RunAsync("status", "--environment", "tls-no-trust");
+        var badPin = await RunAsync("status", "--environment", "tls", "--tls-thumbprint", "not-a-digest");
 
         foreach (var result in new[] { noFile, noPassword, noCertificate, noTrust, badPin })
         {
             output.WriteLine(result.Output);
             Assert.Equal(2, result.Code);
-            Assert.StartsWith("recoveryctl: TLS (profile ", result.Output, StringComparison.Ordinal);
+            Assert.StartsWith("recoveryctl: TLS (environment ", result.Output, StringComparison.Ordinal);
         }
 
         Assert.Contains($"Orleans:Tls:CertificatePath (--tls-certificate) is '{missing}'; no file at '{missing}'.", noFile.Output, StringComparison.Ordinal);
@@ -171,10 +171,10 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task UseTransactionRecoveryTls_WithAPfxAndThePinnedSiloCertificate_ConnectsAPlainClusterClient()
     {
-        using var host = await StartClientAsync(new TransactionClientTlsOptions
+        using var host = await StartClientAsync(new TransactionTlsOptions
         {
-            ClientCertificatePath = fixture.CertificatePath,
-            ClientCertificatePassword = fixture.Password,
+            CertificatePath = fixture.CertificatePath,
+            CertificatePasswordVariable = fixture.PasswordVariable,
             TrustedThumbprints = [fixture.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)],
         });
         var client = host.Services.GetRequiredService<IClusterClient>();
@@ -194,11 +194,11 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
 
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            using var host = await StartClientAsync(new TransactionClientTlsOptions
+            using var host = await StartClientAsync(new TransactionTlsOptions
             {
-                ClientCertificate = fixture.Certificate,
+                Certificate = fixture.Certificate,
                 TargetHost = "localhost",
-                SiloCertificateRefused = (certificate, errors) =>
+                CertificateRefused = (certificate, errors) =>
                 {
                     lock (refusals)
                     {
@@ -221,23 +221,33 @@ public sealed class ClientTlsTests(TlsClusterFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task UseTransactionRecoveryTls_WithAWrongPassword_FailsWhenConfigured_NamingTheOption()
+    public void UseTransactionRecoveryTls_WithAWrongPassword_FailsWhenConfigured_NamingTheSetting()
     {
-        var error = Assert.Throws<OptionsValidationException>(() =>
-            Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true }).UseOrleansClient(client =>
-                client.UseTransactionRecoveryTls(o =>
-                {
-                    o.ClientCertificatePath = fixture.CertificatePath;
-                    o.ClientCertificatePassword = "not-the-password";
-                    o.TrustedThumbprints = [fixture.Certificate.Thumbprint];
-                })));
+        var variable = "ORQ_TEST_WRONG_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        Environment.SetEnvironmentVariable(variable, "not-the-password");
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() =>
+                Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true }).UseOrleansClient(client =>
+                    client.UseTransactionRecoveryTls(o =>
+                    {
+                        o.CertificatePath = fixture.CertificatePath;
+                        o.CertificatePasswordVariable = variable;
+                        o.TrustedThumbprints = [fixture.Certificate.Thumbprint];
+                    })));
 
-        var failure = Assert.Single(error.Failures);
-        Assert.StartsWith($"TransactionClientTlsOptions.ClientCertificatePath '{fixture.CertificatePath}' could not be loaded (", failure, StringComparison.Ordinal);
-        Assert.DoesNotContain("not-the-password", failure, StringComparison.Ordinal);
+            var failure = Assert.Single(error.Failures);
+            Assert.StartsWith($"Orleans:Tls:CertificatePath '{fixture.CertificatePath}' could not be loaded (", failure, StringComparison.Ordinal);
+            Assert.EndsWith($"check the file and the password in the environment variable {variable}.", failure, StringComparison.Ordinal);
+            Assert.DoesNotContain("not-the-password", failure, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
     }
 
-    private Task<IHost> StartClientAsync(TransactionClientTlsOptions tls) =>
+    private Task<IHost> StartClientAsync(TransactionTlsOptions tls) =>
         AzureTableClusterClient.StartAsync(fixture.ClusterId, fixture.Azurite.ConnectionString, client => client.UseTransactionRecoveryTls(tls));
 
     private async Task<(int Code, string Output)> RunAsync(params string[] args)

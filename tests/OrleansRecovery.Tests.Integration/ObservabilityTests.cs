@@ -8,7 +8,7 @@ namespace OrleansRecovery.Tests.Integration;
 
 /// <summary>
 /// The Prometheus scrape endpoint switched on by silo-config (<c>Observability:Metrics:Prometheus:*</c>): a silo started through
-/// the real host code (<see cref="SiloHostBuilder"/>, profile <c>local</c>, its own Azurite, free ports) answers a message and
+/// the real host code (<see cref="SiloHost"/>, <c>silo-config/appsettings.json</c>, its own Azurite, free ports) answers a message and
 /// serves the <c>OrleansRecovery</c> meter (and Orleans' own) at <c>http://127.0.0.1:PORT/metrics</c>.
 /// </summary>
 public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetime
@@ -22,11 +22,11 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         _azurite = await AzuriteInstance.StartAsync();
         var ports = LoopbackPorts.Free(3);
         _metricsPort = ports[2];
-        _silo = await InProcessSilo.StartAsync("local", InProcessSilo.RepositoryConfigDirectory(),
+        _silo = await InProcessSilo.StartAsync(null, InProcessSilo.RepositoryConfigDirectory(),
         [
-            $"--Storage:ConnectionString={_azurite.ConnectionString}",
-            $"--Orleans:SiloPort={ports[0]}",
-            $"--Orleans:GatewayPort={ports[1]}",
+            $"--ConnectionStrings:storage={_azurite.ConnectionString}",
+            $"--Orleans:Endpoints:SiloPort={ports[0]}",
+            $"--Orleans:Endpoints:GatewayPort={ports[1]}",
             "--Observability:Metrics:Prometheus:Enabled=true",
             $"--Observability:Metrics:Prometheus:Port={_metricsPort}",
         ]);

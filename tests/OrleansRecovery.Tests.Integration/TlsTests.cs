@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansRecovery.Ledger;
+using OrleansRecovery.Client;
 using OrleansRecovery.Silo;
 using OrleansRecovery.Testing;
 using OrleansRecovery.Tests.Integration.Support;
@@ -14,8 +15,8 @@ using OrleansRecovery.Tests.Shared;
 namespace OrleansRecovery.Tests.Integration;
 
 /// <summary>
-/// TLS switched on by silo-config: two silos started through the real host code (<see cref="SiloHostBuilder"/>, profile
-/// <c>cluster</c>: Azure Table membership on Azurite, real sockets), with a certificate generated here, written as a PFX whose
+/// TLS switched on by silo-config: two silos started through the real host code (<see cref="SiloHost"/>, environment
+/// <c>Cluster</c>: Azure Table membership on Azurite, real sockets), with a certificate generated here, written as a PFX whose
 /// password is in the environment, mutual TLS and the certificate pinned by thumbprint. The silos form a cluster over TLS; a
 /// client with the certificate works; a client without TLS, and a TLS client with another certificate, cannot connect.
 /// (InProcessTestCluster cannot be used: it replaces the socket transport with an in-memory one.)
@@ -46,13 +47,13 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < 2; i++)
         {
             var ports = LoopbackPorts.Free(2);
-            _silos.Add(await InProcessSilo.StartAsync("cluster", InProcessSilo.RepositoryConfigDirectory(),
+            _silos.Add(await InProcessSilo.StartAsync("Cluster", InProcessSilo.RepositoryConfigDirectory(),
             [
-                $"--Storage:ConnectionString={Azurite.ConnectionString}",
+                $"--ConnectionStrings:storage={Azurite.ConnectionString}",
                 $"--Orleans:ClusterId={_clusterId}",
-                $"--Orleans:SiloPort={ports[0]}",
-                $"--Orleans:GatewayPort={ports[1]}",
-                "--Orleans:AdvertisedHost=127.0.0.1",
+                $"--Orleans:Endpoints:SiloPort={ports[0]}",
+                $"--Orleans:Endpoints:GatewayPort={ports[1]}",
+                "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1",
                 "--Orleans:Tls:Enabled=true",
                 $"--Orleans:Tls:CertificatePath={pfx}",
                 $"--Orleans:Tls:CertificatePasswordVariable={_passwordVariable}",
@@ -85,7 +86,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task SilosFormAClusterOverTls_AndAClientWithTheCertificateWorks()
     {
-        using var client = await StartClientAsync(new SiloTlsSettings { Certificate = Certificate, TrustedThumbprints = [Certificate.Thumbprint] });
+        using var client = await StartClientAsync(new TransactionTlsOptions { Enabled = true, Certificate = Certificate, TrustedThumbprints = [Certificate.Thumbprint] });
         var cluster = client.Services.GetRequiredService<IClusterClient>();
 
         // Both silos are members: they reached each other over TLS (membership probes and the join both need it).
@@ -124,7 +125,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
         // It trusts the silos' certificate, but the silos do not trust its own.
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            using var client = await StartClientAsync(new SiloTlsSettings { Certificate = stranger, TrustedThumbprints = [Certificate.Thumbprint] });
+            using var client = await StartClientAsync(new TransactionTlsOptions { Enabled = true, Certificate = stranger, TrustedThumbprints = [Certificate.Thumbprint] });
             await client.Services.GetRequiredService<IClusterClient>().SubmitAsync("tls-stranger", LedgerMessages.Credit("c1", 1));
         });
 
@@ -133,6 +134,12 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("Unable to connect to any of the 2 available gateways", error.Message, StringComparison.Ordinal);
     }
 
-    private Task<IHost> StartClientAsync(SiloTlsSettings? tls) =>
-        AzureTableClusterClient.StartAsync(_clusterId, Azurite.ConnectionString, client => tls?.ApplyTo(client));
+    private Task<IHost> StartClientAsync(TransactionTlsOptions? tls) =>
+        AzureTableClusterClient.StartAsync(_clusterId, Azurite.ConnectionString, client =>
+        {
+            if (tls is not null)
+            {
+                client.UseTransactionRecoveryTls(tls);
+            }
+        });
 }

@@ -7,7 +7,7 @@ namespace OrleansRecovery.Tests.Unit;
 
 /// <summary>
 /// There is no Docker engine in CI, so docker-compose.yml and the Dockerfile are checked against silo-config/ and package.json
-/// by reading them: same profile everywhere, storage host = the Azurite service, consistent ports, pinned images.
+/// by reading them: same environment everywhere, storage host = the Azurite service, consistent ports, pinned images.
 /// </summary>
 public sealed class ComposeConsistencyTests
 {
@@ -46,7 +46,7 @@ public sealed class ComposeConsistencyTests
         [.. AllServices().Where(s => Builds(s.Service, "silo"))];
 
     private static JsonElement ComposeProfile() =>
-        JsonDocument.Parse(File.ReadAllText(SiloConfigFiles.ProfileFile("compose"))).RootElement;
+        SiloConfigFiles.Parse(SiloConfigFiles.EnvironmentFile("Compose")).RootElement;
 
     private static string AzuriteServiceName() =>
         AllServices().Single(s => Scalar(s.Service, "image")?.StartsWith("mcr.microsoft.com/azure-storage/azurite:", StringComparison.Ordinal) == true).Name;
@@ -87,7 +87,7 @@ public sealed class ComposeConsistencyTests
         {
             var environment = Mapping(service, "environment");
             Assert.True(environment is not null, $"{name} has no environment");
-            Assert.Equal("compose", Scalar(environment!, SiloHostBuilder.ProfileEnvironmentVariable));
+            Assert.Equal("Compose", Scalar(environment!, "DOTNET_ENVIRONMENT"));
             Assert.Contains("./silo-config:/app/silo-config:ro", Sequence(service, "volumes"));
 
             var build = Mapping(service, "build")!;
@@ -95,21 +95,22 @@ public sealed class ComposeConsistencyTests
             Assert.True(File.Exists(Path.Combine(Root, Scalar(build, "dockerfile")!)), $"{name}: Dockerfile not found");
         }
 
-        Assert.True(File.Exists(SiloConfigFiles.ProfileFile("compose")));
+        Assert.True(File.Exists(SiloConfigFiles.EnvironmentFile("Compose")));
     }
 
     [Fact]
     public void ComposeProfile_ClustersThroughAzureTable_AndListensOnAllInterfaces()
     {
         var orleans = ComposeProfile().GetProperty("Orleans");
-        Assert.Equal("AzureTable", orleans.GetProperty("ClusteringMode").GetString());
-        Assert.True(orleans.GetProperty("ListenOnAnyHostAddress").GetBoolean());
+        Assert.Equal("AzureTableStorage", orleans.GetProperty("Clustering").GetProperty("ProviderType").GetString());
+        Assert.StartsWith("0.0.0.0:", orleans.GetProperty("Endpoints").GetProperty("SiloListeningEndpoint").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("0.0.0.0:", orleans.GetProperty("Endpoints").GetProperty("GatewayListeningEndpoint").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void ComposeConnectionString_PointsAtTheAzuriteService_OnThePortsItListensOn()
     {
-        var connection = ComposeProfile().GetProperty("Storage").GetProperty("ConnectionString").GetString()!;
+        var connection = ComposeProfile().GetProperty("ConnectionStrings").GetProperty("storage").GetString()!;
         var command = Sequence(Service(AzuriteServiceName()), "command");
         string Option(string option, string fallback) =>
             command.IndexOf(option) is var i and >= 0 ? command[i + 1] : fallback;
@@ -139,18 +140,23 @@ public sealed class ComposeConsistencyTests
     [Fact]
     public void SiloPorts_AgreeAcrossProfile_Compose_AndDockerfile()
     {
-        var orleans = ComposeProfile().GetProperty("Orleans");
-        var siloPort = orleans.GetProperty("SiloPort").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var gatewayPort = orleans.GetProperty("GatewayPort").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Compose listens on every interface at the ports appsettings.json advertises.
+        var endpoints = ComposeProfile().GetProperty("Orleans").GetProperty("Endpoints");
+        var siloPort = endpoints.GetProperty("SiloListeningEndpoint").GetString()!.Split(':')[1];
+        var gatewayPort = endpoints.GetProperty("GatewayListeningEndpoint").GetString()!.Split(':')[1];
+        using var shared = SiloConfigFiles.Parse(Path.Combine(SiloConfigFiles.ConfigDirectory, "appsettings.json"));
+        var advertised = shared.RootElement.GetProperty("Orleans").GetProperty("Endpoints");
+        Assert.Equal(siloPort, advertised.GetProperty("SiloPort").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(gatewayPort, advertised.GetProperty("GatewayPort").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         foreach (var (name, service) in Silos())
         {
             var expose = Sequence(service, "expose");
             Assert.True(expose.Contains(siloPort) && expose.Contains(gatewayPort), $"{name} exposes [{string.Join(", ", expose)}], expected {siloPort} and {gatewayPort}");
             var environment = Mapping(service, "environment")!;
-            Assert.Null(Scalar(environment, "Orleans__SiloPort"));      // one source of truth: the profile
-            Assert.Null(Scalar(environment, "Orleans__GatewayPort"));
-            Assert.Null(Scalar(environment, "Storage__ConnectionString"));
+            Assert.Null(Scalar(environment, "Orleans__Endpoints__SiloPort"));      // one source of truth: the files
+            Assert.Null(Scalar(environment, "Orleans__Endpoints__GatewayPort"));
+            Assert.Null(Scalar(environment, "ConnectionStrings__storage"));
         }
 
         var dockerfile = File.ReadAllText(Path.Combine(Root, "src/OrleansRecovery.Silo/Dockerfile"));

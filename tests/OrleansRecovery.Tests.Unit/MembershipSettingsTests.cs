@@ -7,36 +7,27 @@ using OrleansRecovery.Silo;
 namespace OrleansRecovery.Tests.Unit;
 
 /// <summary>
-/// <c>Orleans:ClusterMembership:*</c> (issue 10, item 4: back fast after a whole-cluster crash): the shipped profiles' values reach
+/// <c>Orleans:ClusterMembership:*</c> (issue 10, item 4: back fast after a whole-cluster crash): the shipped values reach
 /// Orleans' <see cref="ClusterMembershipOptions"/>, the reminder floor follows the watchdog period, and a bad value stops the silo
 /// naming the setting.
 /// </summary>
 public sealed class MembershipSettingsTests
 {
-    private static readonly string[] ClusterArgs = [$"--Storage:ConnectionString={SiloConfigFiles.TestConnectionString}"];
-
-    private static SiloSettings Validate(params string[] args)
-    {
-        var configuration = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, "cluster", [.. ClusterArgs, .. args], includeEnvironment: false);
-        return SiloHostBuilder.Validate(configuration, "cluster", SiloConfigFiles.ConfigDirectory);
-    }
+    private static readonly string[] ClusterArgs = [$"--ConnectionStrings:storage={SiloConfigFiles.TestConnectionString}"];
 
     [Theory]
-    [InlineData("cluster")]
-    [InlineData("compose")]
-    [InlineData("local")]
-    public void ShippedProfiles_MakeDeadSilosStaleAfter10s_KeepOrleansProbeDefaults_AndOrleansReminderFloor(string profile)
+    [InlineData("Cluster")]
+    [InlineData("Compose")]
+    [InlineData(null)]
+    public void ShippedEnvironments_MakeDeadSilosStaleAfter10s_KeepOrleansProbeDefaults_AndOrleansReminderFloor(string? environment)
     {
-        string[] args = profile == "cluster" ? ClusterArgs : [];
-        var builder = SiloHostBuilder.CreateBuilder(profile, SiloConfigFiles.ConfigDirectory, args);
-        var settings = SiloHostBuilder.Configure(builder, profile, SiloConfigFiles.ConfigDirectory, args);
-        using var host = SiloHostBuilder.Build(builder, settings);
+        using var host = SiloConfigFiles.BuildSilo(environment, environment == "Cluster" ? ClusterArgs : []);
 
         var membership = host.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         var defaults = new ClusterMembershipOptions();
         Assert.Equal(TimeSpan.FromSeconds(2), membership.IAmAliveTablePublishTimeout);
         Assert.Equal(5, membership.NumMissedTableIAmAliveLimit);
-        Assert.Equal(TimeSpan.FromSeconds(10), settings.Membership.StaleWindow);
+        Assert.Equal(TimeSpan.FromSeconds(10), membership.IAmAliveTablePublishTimeout * membership.NumMissedTableIAmAliveLimit);
         Assert.Equal(defaults.ProbeTimeout, membership.ProbeTimeout);
         Assert.Equal(defaults.NumMissedProbesLimit, membership.NumMissedProbesLimit);
         Assert.Equal(defaults.NumVotesForDeathDeclaration, membership.NumVotesForDeathDeclaration);
@@ -52,21 +43,20 @@ public sealed class MembershipSettingsTests
     [InlineData("--Orleans:ClusterMembership:IAmAliveTablePublishTimeout=00:00:01", "Orleans:ClusterMembership:IAmAliveTablePublishTimeout")]
     [InlineData("--Orleans:ClusterMembership:NumVotesForDeathDeclaration=0", "Orleans:ClusterMembership:NumVotesForDeathDeclaration")]
     [InlineData("--Orleans:ClusterMembership:LivenessEnabled=false", "Orleans:ClusterMembership:LivenessEnabled")]
-    [InlineData("--Orleans:ClusterMembership:ProbeTimout=00:00:05", "Orleans:ClusterMembership:ProbeTimout")]
+    [InlineData("--Orleans:ClusterMembership:ProbeTimout=00:00:05", "'ProbeTimout'")]
     public void InvalidValue_StopsTheSilo_NamingTheSetting(string argument, string setting)
     {
-        var ex = Assert.Throws<SiloConfigurationException>(() => Validate(argument));
+        var failures = SiloConfigFiles.Failures("Cluster", [.. ClusterArgs, argument]);
 
-        Assert.Contains(setting, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(failures, f => f.Contains(setting, StringComparison.Ordinal));
     }
 
     [Fact]
     public void MembershipOptionsSetInCode_AreCheckedWhenTheHostResolvesThem()
     {
-        var builder = SiloHostBuilder.CreateBuilder("cluster", SiloConfigFiles.ConfigDirectory, ClusterArgs);
-        var settings = SiloHostBuilder.Configure(builder, "cluster", SiloConfigFiles.ConfigDirectory, ClusterArgs);
+        var builder = SiloHost.CreateBuilder([.. ClusterArgs, "--environment", "Cluster", "--contentRoot", SiloConfigFiles.ConfigDirectory]).ConfigureSilo();
         builder.Services.Configure<ClusterMembershipOptions>(o => o.NumMissedProbesLimit = 1);
-        using var host = SiloHostBuilder.Build(builder, settings);
+        using var host = SiloHost.Build(builder);
 
         var ex = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value);
         Assert.Contains("Orleans:ClusterMembership:NumMissedProbesLimit", ex.Message, StringComparison.Ordinal);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansRecovery.Hosting;
 using OrleansRecovery.Silo;
+using Environments = Microsoft.Extensions.Hosting.Environments;
 
 namespace OrleansRecovery.Tests.Unit;
 
@@ -25,7 +26,47 @@ internal static class SiloConfigFiles
 
     public static string ConfigDirectory => Path.Combine(RepositoryRoot, "silo-config");
 
-    public static string ProfileFile(string profile) => Path.Combine(ConfigDirectory, $"appsettings.{profile}.json");
+    public static string EnvironmentFile(string environment) => Path.Combine(ConfigDirectory, $"appsettings.{environment}.json");
+
+    /// <summary>The files as JSON (they hold // comments, which the configuration's JSON reader skips too).</summary>
+    public static JsonDocument Parse(string file) =>
+        JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+
+    /// <summary>
+    /// Builds (without starting) the silo host the silo's Program builds, from the repository's <c>silo-config/</c> for
+    /// <paramref name="environment"/> (null: <c>appsettings.json</c> alone) with <paramref name="args"/> over it.
+    /// </summary>
+    public static IHost BuildSilo(string? environment, params string[] args)
+    {
+        string[] all = [.. args, "--contentRoot", ConfigDirectory, "--environment", environment ?? Environments.Production];
+        return SiloHost.Build(SiloHost.CreateBuilder(all).ConfigureSilo());
+    }
+
+    /// <summary>
+    /// What stops that silo before it starts, as the silo's Program reports it (every option validated at start, the binder and
+    /// Orleans' provider configuration, which name their key); empty when nothing does.
+    /// </summary>
+    public static IReadOnlyList<string> Failures(string? environment, params string[] args)
+    {
+        try
+        {
+            using var host = BuildSilo(environment, args);
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            return [];
+        }
+        catch (OptionsValidationException ex)
+        {
+            return [.. ex.Failures];
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            return [.. ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures).Distinct()];
+        }
+        catch (InvalidOperationException ex)
+        {
+            return [ex.Message.Split('\n')[0] + (ex.InnerException is { } inner ? " " + inner.Message : string.Empty)];
+        }
+    }
 
     private static string FindRoot()
     {
@@ -43,168 +84,88 @@ internal static class SiloConfigFiles
 
 public sealed class SiloConfigTests
 {
-    public static TheoryData<string> Profiles => ["local", "cluster", "compose"];
+    public static TheoryData<string?> Environments => [null, "Cluster", "Compose"];
 
-    /// <summary>The cluster profile carries no connection string on purpose; tests supply one the way operators do.</summary>
-    private static string[] ArgsFor(string profile) =>
-        profile == "cluster" ? [$"--Storage:ConnectionString={SiloConfigFiles.TestConnectionString}"] : [];
-
-    private static SiloSettings Validate(string profile, params string[] args)
-    {
-        var configuration = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, profile, args, includeEnvironment: false);
-        return SiloHostBuilder.Validate(configuration, profile, SiloConfigFiles.ConfigDirectory);
-    }
+    /// <summary>The Cluster environment carries no connection string on purpose; tests supply one the way operators do.</summary>
+    private static string[] ArgsFor(string? environment) =>
+        environment == "Cluster" ? [$"--ConnectionStrings:storage={SiloConfigFiles.TestConnectionString}"] : [];
 
     [Fact]
-    public void EveryProfileFileExists_AndNoOtherProfileIsShipped()
+    public void TheShippedFiles_AreAppsettingsAndOneFilePerEnvironment()
     {
-        Assert.Equal(["cluster", "compose", "local"], SiloHostBuilder.Profiles(SiloConfigFiles.ConfigDirectory));
-        Assert.True(File.Exists(Path.Combine(SiloConfigFiles.ConfigDirectory, "appsettings.json")));
+        Assert.Equal(["appsettings.Cluster.json", "appsettings.Compose.json", "appsettings.json"],
+            Directory.GetFiles(SiloConfigFiles.ConfigDirectory, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Theory]
-    [MemberData(nameof(Profiles))]
-    public void Profile_LoadsBindsAndPassesValidation(string profile)
+    [MemberData(nameof(Environments))]
+    public void Environment_WiresAHost_WhoseOptionsValidate_WithoutStartingASilo(string? environment)
     {
-        var settings = Validate(profile, ArgsFor(profile));
-
-        Assert.Equal(profile, settings.Profile);
-        Assert.False(string.IsNullOrWhiteSpace(settings.ClusterId));
-        Assert.Equal("orleansrecovery", settings.ServiceId);
-        Assert.Equal(profile == "local" ? ClusteringMode.Localhost : ClusteringMode.AzureTable, settings.Clustering);
-        Assert.InRange(settings.SiloPort, 1, 65535);
-        Assert.InRange(settings.GatewayPort, 1, 65535);
-        Assert.NotEqual(settings.SiloPort, settings.GatewayPort);
-        Assert.Contains("AccountName=devstoreaccount1", settings.ConnectionString, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [MemberData(nameof(Profiles))]
-    public void Profile_BindsEngineOptions_ThatPassTheEngineValidator(string profile)
-    {
-        var configuration = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, profile, ArgsFor(profile), includeEnvironment: false);
-        var options = new TransactionRecoveryOptions();
-        configuration.GetSection(TransactionRecoveryOptions.SectionName).Bind(options);
-        var azure = new TransactionAzureStorageOptions();
-        configuration.GetSection(TransactionAzureStorageOptions.SectionName).Bind(azure);
-
-        var result = new TransactionRecoveryOptionsValidator().Validate(null, options);
-
-        Assert.True(result.Succeeded, result.FailureMessage);
-        Assert.Equal(azure.StorageProviderName, options.StorageProviderName);
-        Assert.Equal(azure.StreamProviderName, options.StreamProviderName);
-        Assert.Equal(TransactionStreams.DefaultQueuePrefix, azure.QueuePrefix);
-    }
-
-    [Theory]
-    [MemberData(nameof(Profiles))]
-    public void Profile_WiresAHost_WhoseOptionsResolve_WithoutStartingASilo(string profile)
-    {
-        // The host the silo's Program builds: a web host where the profile enables Web (compose), a plain one elsewhere.
-        var builder = SiloHostBuilder.CreateBuilder(profile, SiloConfigFiles.ConfigDirectory, ArgsFor(profile));
-
-        var settings = SiloHostBuilder.Configure(builder, profile, SiloConfigFiles.ConfigDirectory, ArgsFor(profile));
-        using var host = SiloHostBuilder.Build(builder, settings);
+        Assert.Empty(SiloConfigFiles.Failures(environment, ArgsFor(environment)));
+        using var host = SiloConfigFiles.BuildSilo(environment, ArgsFor(environment));
 
         var engine = host.Services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value;
         var cluster = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
-        Assert.Equal(settings.ClusterId, cluster.ClusterId);
-        Assert.Equal(settings.ServiceId, cluster.ServiceId);
+        var endpoints = host.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        Assert.Equal(environment?.ToLowerInvariant() ?? "local", cluster.ClusterId);
+        Assert.Equal("orleansrecovery", cluster.ServiceId);
+        Assert.NotEqual(endpoints.SiloPort, endpoints.GatewayPort);
         Assert.Equal("transactions", engine.StorageProviderName);
         Assert.Equal(TransactionStreams.ProviderName, engine.StreamProviderName);
-    }
-
-    [Fact]
-    public void InvalidEngineValue_FailsAtConfiguration_NamingTheSetting()
-    {
-        var ex = Assert.Throws<SiloConfigurationException>(() => Validate("local", "--OrleansRecovery:DedupWindow=0"));
-
-        Assert.Contains("OrleansRecovery:DedupWindow", ex.Message, StringComparison.Ordinal);
-        Assert.Single(ex.Failures);
-    }
-
-    [Fact]
-    public void InvalidEngineValue_AddedAfterWiring_FailsWhenTheHostResolvesOptions_NamingTheSetting()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        SiloHostBuilder.Configure(builder, "local", SiloConfigFiles.ConfigDirectory);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["OrleansRecovery:DedupWindow"] = "0" });
-        using var host = builder.Build();
-
-        var ex = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value);
-
-        Assert.Contains(ex.Failures, f => f.Contains("OrleansRecovery:DedupWindow", StringComparison.Ordinal));
+        Assert.Equal(["ConnectionStrings:storage"], SiloHost.StorageAccounts(host.Services.GetRequiredService<IConfiguration>()).Select(a => a.Setting));
     }
 
     [Theory]
+    [InlineData("--OrleansRecovery:DedupWindow=0", "OrleansRecovery:DedupWindow is 0; it must be between 1 and 100000.")]
     [InlineData("--OrleansRecovery:DedupWindow=abc", "OrleansRecovery:DedupWindow")]
     [InlineData("--OrleansRecovery:SegmentMaxBytes=100", "OrleansRecovery:SegmentMaxBytes")]
-    [InlineData("--Orleans:ClusteringMode=Consul", "Orleans:ClusteringMode")]
-    [InlineData("--Orleans:Clustering=Localhost", "Orleans:Clustering")]
-    [InlineData("--Orleans:GatewayPort=70000", "Orleans:GatewayPort")]
-    [InlineData("--Orleans:SiloPort=30000", "Orleans:SiloPort")]
-    [InlineData("--Orleans:ClusterId=", "Orleans:ClusterId")]
-    [InlineData("--Orleans:ListenOnAnyHostAddress=maybe", "Orleans:ListenOnAnyHostAddress")]
-    [InlineData("--Storage:ConnectionString=not-a-connection-string", "Storage:ConnectionString")]
-    [InlineData("--OrleansRecovery:Azure:QueueCount=0", "OrleansRecovery:Azure:QueueCount")]
-    [InlineData("--OrleansRecovery:Azure:QueuePrefix=Bad_Prefix", "OrleansRecovery:Azure:QueuePrefix")]
-    [InlineData("--OrleansRecovery:Azure:TableName=x", "OrleansRecovery:Azure:TableName")]
-    [InlineData("--OrleansRecovery:StorageProviderName=other", "OrleansRecovery:StorageProviderName")]
+    [InlineData("--Orleans:Streaming:TransactionStreams:QueueCount=0", "Orleans:Streaming:TransactionStreams:QueueCount is 0")]
+    [InlineData("--Orleans:Streaming:TransactionStreams:QueuePrefix=Bad_Prefix", "Orleans:Streaming:TransactionStreams:QueuePrefix is 'Bad_Prefix'")]
+    [InlineData("--Orleans:GrainStorage:transactions:TableName=x", "Orleans:GrainStorage:transactions:TableName is 'x'")]
+    [InlineData("--Orleans:Messaging:MaxMessageBodySize=lots", "Orleans:Messaging:MaxMessageBodySize")]
+    [InlineData("--Web:Enabled=maybe", "Web:Enabled")]
     public void InvalidValue_FailsNamingTheSetting(string argument, string setting)
     {
-        var ex = Assert.Throws<SiloConfigurationException>(() => Validate("local", argument));
+        var failures = SiloConfigFiles.Failures(null, argument);
 
-        Assert.Contains(setting, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(failures, f => f.Contains(setting, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void ClusterProfile_WithoutAConnectionString_FailsNamingTheSettingAndTheEnvironmentVariable()
+    public void ClusterEnvironment_WithoutAConnectionString_NamesTheMissingKey_ForTheSiloToReport()
     {
-        var ex = Assert.Throws<SiloConfigurationException>(() => Validate("cluster"));
+        using var host = SiloConfigFiles.BuildSilo("Cluster");
 
-        Assert.Contains("Storage:ConnectionString", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Storage__ConnectionString", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([("ConnectionStrings:storage", (string?)null)], SiloHost.StorageAccounts(host.Services.GetRequiredService<IConfiguration>()));
     }
 
     [Fact]
-    public void InvalidConnectionString_IsNeverEchoed()
+    public void UnknownEnvironment_FailsNamingTheMissingFileAndTheKnownEnvironments()
     {
-        var secret = "AccountName=real;AccountKey=c2VjcmV0;Nonsense";
-        var ex = Assert.Throws<SiloConfigurationException>(() => Validate("local", $"--Storage:ConnectionString={secret}"));
+        var ex = Assert.Throws<InvalidOperationException>(() => SiloConfigFiles.BuildSilo("Clsuter"));
 
-        Assert.DoesNotContain("c2VjcmV0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("appsettings.Clsuter.json", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Environments: Cluster, Compose.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void UnknownProfile_FailsNamingTheMissingFileAndTheKnownProfiles()
+    public void Profile_IsAnAliasOfEnvironment()
     {
-        var ex = Assert.Throws<SiloConfigurationException>(() =>
-            SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, "production", includeEnvironment: false));
+        var builder = SiloHost.CreateBuilder(["--profile", "Cluster", "--contentRoot", SiloConfigFiles.ConfigDirectory]);
 
-        Assert.Contains("appsettings.production.json", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("cluster, compose, local", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("Cluster", builder.Environment.EnvironmentName);
+        Assert.Equal(SiloConfigFiles.ConfigDirectory, builder.Environment.ContentRootPath.TrimEnd('/'));
     }
 
     [Fact]
-    public void Profile_ComesFromTheArgument_ThenTheEnvironment_ThenDefaultsToLocal()
+    public void LaterSourcesWin_CommandLineOverEnvironmentFileOverAppsettings()
     {
-        string? Env(string name) => name == SiloHostBuilder.ProfileEnvironmentVariable ? "compose" : null;
+        using var host = SiloConfigFiles.BuildSilo("Cluster", [.. ArgsFor("Cluster"), "--Orleans:Endpoints:GatewayPort=30123"]);
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
 
-        Assert.Equal("cluster", SiloHostBuilder.ResolveProfile(["--profile", "cluster"], Env));
-        Assert.Equal("cluster", SiloHostBuilder.ResolveProfile(["--profile=cluster"], Env));
-        Assert.Equal("compose", SiloHostBuilder.ResolveProfile([], Env));
-        Assert.Equal("local", SiloHostBuilder.ResolveProfile([], _ => null));
-    }
-
-    [Fact]
-    public void LaterSourcesWin_CommandLineOverProfileOverDefaults()
-    {
-        var configuration = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, "local",
-            ["--Orleans:GatewayPort=30123"], includeEnvironment: false);
-
-        Assert.Equal("30123", configuration["Orleans:GatewayPort"]);
-        Assert.Equal("local", configuration["Orleans:ClusterId"]);              // profile over appsettings.json
-        Assert.Equal("1000", configuration["OrleansRecovery:DedupWindow"]);     // appsettings.json default
+        Assert.Equal(30123, host.Services.GetRequiredService<IOptions<EndpointOptions>>().Value.GatewayPort);
+        Assert.Equal("cluster", configuration["Orleans:ClusterId"]);          // appsettings.Cluster.json over appsettings.json
+        Assert.Equal("1000", configuration["OrleansRecovery:DedupWindow"]);   // appsettings.json
     }
 
     [Fact]
@@ -213,7 +174,7 @@ public sealed class SiloConfigTests
         foreach (var file in Directory.GetFiles(SiloConfigFiles.ConfigDirectory, "*.json"))
         {
             var text = File.ReadAllText(file);
-            using var _ = JsonDocument.Parse(text); // every file is valid JSON
+            using var _ = SiloConfigFiles.Parse(file); // every file is valid JSON (with comments)
             foreach (Match key in Regex.Matches(text, "AccountKey=([^;\"]+)"))
             {
                 Assert.Equal(SiloConfigFiles.DevelopmentKey, key.Groups[1].Value);
@@ -222,7 +183,7 @@ public sealed class SiloConfigTests
             Assert.DoesNotContain("SharedAccessSignature", text, StringComparison.OrdinalIgnoreCase);
         }
 
-        var cluster = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, "cluster", includeEnvironment: false);
-        Assert.True(string.IsNullOrEmpty(cluster["Storage:ConnectionString"]), "the cluster profile must take its account from the environment");
+        using var cluster = SiloConfigFiles.Parse(SiloConfigFiles.EnvironmentFile("Cluster"));
+        Assert.Equal(string.Empty, cluster.RootElement.GetProperty("ConnectionStrings").GetProperty("storage").GetString());
     }
 }

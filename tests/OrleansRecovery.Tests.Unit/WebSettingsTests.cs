@@ -1,22 +1,21 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OrleansRecovery.Silo;
 
 namespace OrleansRecovery.Tests.Unit;
 
-/// <summary><c>Web:*</c>: the silo's web host (admin page and Orleans Dashboard) is validated like every other setting.</summary>
+/// <summary><c>Web:*</c>: the silo's web host (admin page and Orleans Dashboard), bound with the options pattern and validated at start.</summary>
 public sealed class WebSettingsTests
 {
-    private static SiloSettings Validate(string profile, params string[] args)
-    {
-        var configuration = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, profile, args, includeEnvironment: false);
-        return SiloHostBuilder.Validate(configuration, profile, SiloConfigFiles.ConfigDirectory);
-    }
+    private static SiloWebOptions Web(string? environment) =>
+        SiloConfigFiles.BuildSilo(environment).Services.GetRequiredService<IOptions<SiloWebOptions>>().Value;
 
     [Fact]
     public void Defaults_AreOff_OnLoopback_WithTheDocumentedPaths()
     {
-        var web = Validate("local").Web;
+        var web = Web(null);
 
         Assert.False(web.Enabled);
         Assert.Equal("http://127.0.0.1:8080", web.Url);
@@ -26,9 +25,9 @@ public sealed class WebSettingsTests
     }
 
     [Fact]
-    public void ComposeProfile_ServesTheWebHost_OnEveryInterface()
+    public void ComposeEnvironment_ServesTheWebHost_OnEveryInterface()
     {
-        var web = Validate("compose").Web;
+        var web = Web("Compose");
 
         Assert.True(web.Enabled);
         Assert.Equal("http://*:8080", web.Url);
@@ -36,45 +35,43 @@ public sealed class WebSettingsTests
 
     [Theory]
     [InlineData("--Web:Enabled=yes", "Web:Enabled")]
-    [InlineData("--Web:Port=0", "Web:Port")]
+    [InlineData("--Web:Port=0", "Web:Port is 0")]
     [InlineData("--Web:Port=http", "Web:Port")]
-    [InlineData("--Web:Host=not a host", "Web:Host")]
-    [InlineData("--Web:AdminPath=admin", "Web:AdminPath")]
-    [InlineData("--Web:DashboardPath=/dash board", "Web:DashboardPath")]
-    [InlineData("--Web:RefreshInterval=00:00:00.010", "Web:RefreshInterval")]
+    [InlineData("--Web:Host=not a host", "Web:Host is 'not a host'")]
+    [InlineData("--Web:AdminPath=admin", "Web:AdminPath is 'admin'")]
+    [InlineData("--Web:DashboardPath=/dash board", "Web:DashboardPath is '/dash board'")]
+    [InlineData("--Web:RefreshInterval=00:00:00.010", "Web:RefreshInterval is")]
     [InlineData("--Web:RefreshInterval=soon", "Web:RefreshInterval")]
     public void InvalidValue_FailsNamingTheSetting(string argument, string setting)
     {
-        var ex = Assert.Throws<SiloConfigurationException>(() => Validate("local", argument));
+        var failure = Assert.Single(SiloConfigFiles.Failures(null, argument));
 
-        Assert.Contains(setting, ex.Message, StringComparison.Ordinal);
-        Assert.Single(ex.Failures);
+        Assert.Contains(setting, failure, StringComparison.Ordinal);
     }
 
     [Fact]
     public void SamePathForAdminAndDashboard_FailsNamingBoth()
     {
-        var ex = Assert.Throws<SiloConfigurationException>(() => Validate("local", "--Web:AdminPath=/ops", "--Web:DashboardPath=/ops/"));
-
-        Assert.Contains("Web:DashboardPath and Web:AdminPath", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(SiloConfigFiles.Failures(null, "--Web:AdminPath=/ops", "--Web:DashboardPath=/ops/"),
+            f => f.Contains("Web:DashboardPath and Web:AdminPath", StringComparison.Ordinal));
     }
 
     [Fact]
     public void CreateBuilder_PicksAWebHost_OnlyWhenTheWebIsEnabled()
     {
-        Assert.IsType<WebApplicationBuilder>(SiloHostBuilder.CreateBuilder("local", SiloConfigFiles.ConfigDirectory, ["--Web:Enabled=true"]));
-        Assert.IsType<HostApplicationBuilder>(SiloHostBuilder.CreateBuilder("local", SiloConfigFiles.ConfigDirectory, []));
+        string[] root = ["--contentRoot", SiloConfigFiles.ConfigDirectory];
+        Assert.IsType<WebApplicationBuilder>(SiloHost.CreateBuilder([.. root, "--Web:Enabled=true"]));
+        Assert.IsType<HostApplicationBuilder>(SiloHost.CreateBuilder(root));
     }
 
     [Fact]
     public void EnabledWeb_OnAHostWithoutAWebServer_FailsSayingHowToFixIt()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = ["--Web:Enabled=true"] });
 
-        var ex = Assert.Throws<SiloConfigurationException>(() =>
-            SiloHostBuilder.Configure(builder, "local", SiloConfigFiles.ConfigDirectory, ["--Web:Enabled=true"]));
+        var ex = Assert.Throws<InvalidOperationException>(() => builder.ConfigureSilo());
 
         Assert.Contains("Web:Enabled", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(nameof(SiloHostBuilder.CreateBuilder), ex.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(SiloHost.CreateBuilder), ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,28 +1,25 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OrleansRecovery.Silo;
 
 namespace OrleansRecovery.Tests.Shared;
 
 /// <summary>
 /// A silo started inside the test process through the real host code, exactly as <c>OrleansRecovery.Silo</c>'s Program does
-/// (<see cref="SiloHostBuilder.CreateBuilder"/>, <see cref="SiloHostBuilder.Configure"/>, <see cref="SiloHostBuilder.Build"/>):
-/// a profile from <c>silo-config/</c>, overridden by command-line style arguments (storage, ports, features under test).
+/// (<see cref="SiloHost.CreateBuilder"/>, <see cref="SiloHost.ConfigureSilo"/>, <see cref="SiloHost.Build"/>): the files of
+/// <c>silo-config/</c> for an environment, overridden by command-line style arguments (storage, ports, features under test).
 /// Shared as source by the test projects that start silos this way.
 /// </summary>
 internal sealed class InProcessSilo : IAsyncDisposable
 {
-    private InProcessSilo(IHost host, SiloSettings settings)
-    {
-        Host = host;
-        Settings = settings;
-    }
+    private InProcessSilo(IHost host) => Host = host;
 
     /// <summary>The running host.</summary>
     public IHost Host { get; }
 
-    /// <summary>The validated settings it runs with (ports, web address, TLS…).</summary>
-    public SiloSettings Settings { get; }
+    /// <summary>The web host's options it runs with (address, paths).</summary>
+    public SiloWebOptions Web => Host.Services.GetRequiredService<IOptions<SiloWebOptions>>().Value;
 
     /// <summary>The silo's grain factory.</summary>
     public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
@@ -41,17 +38,19 @@ internal sealed class InProcessSilo : IAsyncDisposable
         throw new DirectoryNotFoundException("silo-config/ not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Builds and starts a silo (within 60 s) from <paramref name="profile"/> in <paramref name="configDirectory"/>.</summary>
-    public static async Task<InProcessSilo> StartAsync(string profile, string configDirectory, IReadOnlyList<string> args)
+    /// <summary>
+    /// Builds and starts a silo (within 60 s) from <paramref name="configDirectory"/>'s <c>appsettings.json</c> and, when
+    /// <paramref name="environment"/> is given, <c>appsettings.{environment}.json</c>.
+    /// </summary>
+    public static async Task<InProcessSilo> StartAsync(string? environment, string configDirectory, IReadOnlyList<string> args)
     {
-        var builder = SiloHostBuilder.CreateBuilder(profile, configDirectory, args);
-        var settings = SiloHostBuilder.Configure(builder, profile, configDirectory, args);
-        var host = SiloHostBuilder.Build(builder, settings);
+        string[] all = [.. args, "--contentRoot", configDirectory, "--environment", environment ?? Environments.Production];
+        var host = SiloHost.Build(SiloHost.CreateBuilder(all).ConfigureSilo());
         try
         {
             using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await host.StartAsync(start.Token);
-            return new InProcessSilo(host, settings);
+            return new InProcessSilo(host);
         }
         catch
         {

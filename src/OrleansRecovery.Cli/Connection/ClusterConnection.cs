@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansRecovery.Cli.Errors;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using OrleansRecovery.Client;
+using OrleansRecovery.Configuration;
 
 namespace OrleansRecovery.Cli.Connection;
 
@@ -51,11 +54,16 @@ internal sealed class ClusterConnection : IAsyncDisposable
         var deadline = DateTimeOffset.UtcNow + settings.ConnectTimeout;
         Exception? lastFailure = null;
         string? refusedSilo = null;
-        builder.UseOrleansClient(client =>
+        builder.Configuration.AddConfiguration(settings.Configuration);
+        builder.Services.AddOrleansClient(SiloConfigFiles.ClientView(settings.Configuration), client =>
         {
-            // Clustering, message size limits and TLS from the profile, as the demo and the operators' web host join.
-            settings.Client.ApplyTo(client, tls =>
-                tls.SiloCertificateRefused = (certificate, errors) => refusedSilo = DescribeRefusal(certificate, errors, settings.Client.Tls!));
+            // Orleans joins from its own keys (cluster id, clustering); the messaging limits and TLS are the silos' too.
+            client.Services.AddOptions<ClientMessagingOptions>().Bind(settings.Configuration.GetSection("Orleans:Messaging"));
+            if (settings.Tls is { } tls)
+            {
+                tls.CertificateRefused = (certificate, errors) => refusedSilo = DescribeRefusal(certificate, errors, tls);
+                client.UseTransactionRecoveryTls(tls, settings.ContentRoot);
+            }
 
             // A gateway that is still starting gets until the deadline; then the start fails with the last reason.
             client.UseConnectionRetryFilter(async (exception, token) =>
@@ -95,18 +103,18 @@ internal sealed class ClusterConnection : IAsyncDisposable
             // and which flag to pass, rather than "unable to connect".
             if (clusterIds.Answered is { } answered)
             {
-                reason = $"a gateway answered, but it belongs to cluster id '{answered}', not '{settings.Client.ClusterId}'; " +
+                reason = $"a gateway answered, but it belongs to cluster id '{answered}', not '{settings.ClusterId}'; " +
                     $"pass --cluster-id {answered} (or set Orleans:ClusterId, e.g. Orleans__ClusterId={answered})";
             }
-            else if (clusterIds.ClosedInHandshake && settings.Client.Tls is null)
+            else if (clusterIds.ClosedInHandshake && settings.Tls is null)
             {
                 reason = $"a gateway answered but closed the connection in Orleans' handshake, as a gateway of another cluster id " +
-                    $"does: this client's cluster id is '{settings.Client.ClusterId}'; pass the silos' Orleans:ClusterId with --cluster-id " +
-                    "(their start-up log says it: 'OrleansRecovery silo started: cluster …'), or a --profile that has it";
+                    $"does: this client's cluster id is '{settings.ClusterId}'; pass the silos' Orleans:ClusterId with --cluster-id " +
+                    "(their start-up log says it: 'OrleansRecovery silo started: cluster …'), or an --environment that has it";
             }
 
             // A TLS failure explains the "unable to connect" better than Orleans can: say it, naming the settings to check.
-            if (settings.Client.Tls is { } tls)
+            if (settings.Tls is { } tls)
             {
                 reason = $"{reason.TrimEnd('.')}; {DescribeTlsFailure(tls, refusedSilo, handshake.Last)}";
             }
@@ -131,7 +139,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
     /// client's side of the handshake before the silo checks its certificate, and the silo then just closes the connection),
     /// so that is said as a hint naming the certificate.
     /// </summary>
-    private static string DescribeTlsFailure(TransactionTlsSection tls, string? refusedSilo, string? handshakeFailure)
+    private static string DescribeTlsFailure(TransactionTlsOptions tls, string? refusedSilo, string? handshakeFailure)
     {
         if (refusedSilo is not null)
         {
@@ -143,13 +151,13 @@ internal sealed class ClusterConnection : IAsyncDisposable
             return $"the TLS handshake failed ({handshakeFailure.TrimEnd('.')}); check that the silos have TLS on (Orleans:Tls:Enabled)";
         }
 
-        return tls.Certificate is { } certificate
-            ? $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{certificate.Subject}' (thumbprint {certificate.Thumbprint}; Orleans:Tls:CertificatePath or --tls-certificate)"
+        return (string.IsNullOrWhiteSpace(tls.CertificatePath) ? tls.StoreSubject : tls.CertificatePath) is { Length: > 0 } certificate
+            ? $"TLS is on: if a gateway is up, check that the silos accept this client's certificate '{certificate}' (Orleans:Tls:CertificatePath, Orleans:Tls:StoreSubject or --tls-certificate)"
             : "TLS is on and this client presents no certificate: if the silos require one (Orleans:Tls:RequireClientCertificate), set Orleans:Tls:CertificatePath or --tls-certificate";
     }
 
     /// <summary>Why a silo's certificate was refused, naming the settings that would accept it.</summary>
-    private static string DescribeRefusal(X509Certificate2 certificate, SslPolicyErrors errors, TransactionTlsSection tls)
+    private static string DescribeRefusal(X509Certificate2 certificate, SslPolicyErrors errors, TransactionTlsOptions tls)
     {
         var pins = tls.TrustedThumbprints.Count == 0 ? "none" : string.Join(", ", tls.TrustedThumbprints);
         var host = tls.TargetHost is null ? "not set" : $"'{tls.TargetHost}'";

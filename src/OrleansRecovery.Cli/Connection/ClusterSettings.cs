@@ -4,134 +4,156 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using OrleansRecovery.Cli.Errors;
 using OrleansRecovery.Client;
+using OrleansRecovery.Configuration;
 
 namespace OrleansRecovery.Cli.Connection;
 
 /// <summary>
-/// Where the cluster is and how to join it as a client, read the way the silo and the demo read it (<see cref="SiloConfigDirectory"/>
-/// and <see cref="ClusterClientSettings"/>): <c>silo-config/appsettings.json</c>, then <c>appsettings.{profile}.json</c>, then
-/// environment variables (<c>Section__Key</c>), then recoveryctl's own options.
+/// The configuration recoveryctl joins the cluster with, read as the silos read theirs (<see cref="SiloConfigFiles"/>):
+/// <c>appsettings.json</c>, <c>appsettings.{Environment}.json</c>, environment variables, then recoveryctl's options over the
+/// keys they name. Orleans itself reads its keys from it; recoveryctl checks beforehand what it can name better.
 /// </summary>
 internal sealed record ClusterSettings
 {
-    /// <summary>The configuration keys recoveryctl's options set, so that an error can name the option too.</summary>
-    private static readonly (string Key, string Option)[] KeyOptions =
-    [
-        ("Orleans:ClusterId", "--cluster-id"),
-        ("Orleans:ServiceId", "--service-id"),
-        ("Storage:ConnectionString", "--connection-string"),
-    ];
-
-    public required string Profile { get; init; }
-
-    /// <summary>How to join the cluster (clustering, message size limits, TLS).</summary>
-    public required ClusterClientSettings Client { get; init; }
-
+    public required string Environment { get; init; }
+    public required string ContentRoot { get; init; }
+    public required IConfiguration Configuration { get; init; }
+    public required string ClusterId { get; init; }
+    public TransactionTlsOptions? Tls { get; init; }
     public required TimeSpan ConnectTimeout { get; init; }
 
     /// <summary>Where recoveryctl looks for the cluster, for messages.</summary>
-    public string Describe() => (Client.Gateway is { } gateway
-        ? $"gateway {gateway} (profile {Profile}, cluster id {Client.ClusterId}"
-        : $"gateways from the Azure membership table (profile {Profile}, cluster id {Client.ClusterId}") + (Client.Tls is null ? ")" : ", TLS)");
+    public string Describe() =>
+        (Configuration.GetSection("Orleans:Clustering:Gateways").GetChildren().Select(g => g.Value).ToList() is { Count: > 0 } gateways
+            && Configuration["Orleans:Clustering:ProviderType"] is "Static" or "Development"
+            ? $"gateway {string.Join(", ", gateways)}"
+            : $"gateways from the {Configuration["Orleans:Clustering:ProviderType"]} membership table")
+        + $" (environment {Environment}, cluster id {ClusterId}{(Tls is null ? ")" : ", TLS)")}";
 
-    /// <summary>Reads the profile and applies <paramref name="request"/>; a missing or bad setting is a usage error naming it.</summary>
+    /// <summary>Reads the files and applies <paramref name="request"/>; a missing or bad setting is a usage error naming it (and its option).</summary>
     public static ClusterSettings Load(ConnectionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string profile;
-        SiloConfigDirectory dir;
-        IConfigurationRoot layered;
+        string root;
         try
         {
-            profile = SiloConfigDirectory.ResolveProfile(request.Profile);
-            dir = SiloConfigDirectory.Find(SiloConfigDirectory.ResolveDirectory(request.ConfigDirectory));
-            layered = dir.Load(profile);
+            root = request.ConfigDirectory is { Length: > 0 } dir ? Path.GetFullPath(dir) : SiloConfigFiles.Find();
         }
-        catch (SiloConfigException ex)
+        catch (DirectoryNotFoundException ex)
         {
-            throw CommandFailedException.Usage(ex.Message);
+            throw CommandFailedException.Usage(ex.Message.Replace("--contentRoot", "--config-dir", StringComparison.Ordinal));
         }
 
+        var environment = request.Environment ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
+        var files = new ConfigurationBuilder().SetBasePath(root)
+            .AddJsonFile("appsettings.json", optional: false)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true)
+            .AddEnvironmentVariables();
+        var problem = File.Exists(Path.Combine(root, "appsettings.json"))
+            ? SiloConfigFiles.Problem(environment, root)
+            : $"no appsettings.json in '{root}' (--config-dir)";
+        if (problem is not null)
+        {
+            throw CommandFailedException.Usage(problem.Replace("(from --environment", "(from --environment, --profile", StringComparison.Ordinal));
+        }
+
+        var layered = files.Build();
         var overrides = new Dictionary<string, string?>();
-        void Override(string key, string? value)
+        var options = new List<(string Key, string Option)>();
+        void Override(string key, string? value, string option)
         {
             if (!string.IsNullOrWhiteSpace(value))
             {
                 overrides[key] = value.Trim();
+                options.Add((key, option));
             }
         }
 
-        Override("Orleans:ClusterId", request.ClusterId);
-        Override("Orleans:ServiceId", request.ServiceId);
-        Override("Storage:ConnectionString", request.ConnectionString);
-        var tlsOptions = TlsOverrides(request, layered, overrides);
-        var config = new ConfigurationBuilder()
-            .AddConfiguration(layered)
-            .AddInMemoryCollection(overrides)
-            .Build();
-
-        // The profile's relative certificate path is relative to the profile, as for the silo; --tls-certificate was made
-        // absolute above (relative to the working directory, where the operator typed it).
-        var gateway = request.Gateway is { } explicitGateway ? ParseGateway(explicitGateway) : null;
-        var failures = new List<string>();
-        var client = ClusterClientSettings.Read(config, failures, gateway, baseDirectory: dir.Path);
-        if (client is null)
+        Override("Orleans:ClusterId", request.ClusterId, "--cluster-id");
+        Override("Orleans:ServiceId", request.ServiceId, "--service-id");
+        Override($"ConnectionStrings:{layered["Orleans:Clustering:ConnectionName"] ?? "storage"}", request.ConnectionString, "--connection-string");
+        if (request.Gateway is { } gateway)
         {
-            var named = failures.Select(f => tlsOptions.Concat(KeyOptions).Aggregate(f, (text, o) => NameOption(text, o.Key, o.Option)));
-            var topic = failures.TrueForAll(f => f.StartsWith(TransactionTlsSection.Section, StringComparison.Ordinal)) ? "TLS" : "configuration";
-            throw CommandFailedException.Usage($"{topic} (profile {profile}, {dir.Path}): {string.Join(" ", named)}");
+            // Blank the configured gateways and table so that only this one is used.
+            foreach (var entry in layered.GetSection("Orleans:Clustering").AsEnumerable().Where(e => e.Value is not null))
+            {
+                overrides[entry.Key] = string.Empty;
+            }
+
+            overrides["Orleans:Clustering:ProviderType"] = "Static";
+            overrides["Orleans:Clustering:Gateways:0"] = ParseGateway(gateway).ToString();
         }
 
-        return new ClusterSettings
+        // The certificate given here is relative to where the operator typed it, and replaces the configured one.
+        Override("Orleans:Tls:CertificatePath", request.TlsCertificate is { Length: > 0 } pfx ? Path.GetFullPath(pfx) : null, "--tls-certificate");
+        if (request.TlsCertificate is { Length: > 0 })
         {
-            Profile = profile,
-            Client = client,
-            ConnectTimeout = request.ConnectTimeout,
-        };
-    }
-
-    /// <summary>
-    /// Turns the <c>--tls*</c> options into <c>Orleans:Tls:*</c> overrides (any of them switches TLS on) and returns which keys
-    /// came from which option, so that an error can name the option the operator typed.
-    /// </summary>
-    private static List<(string Key, string Option)> TlsOverrides(ConnectionRequest request, IConfiguration layered,
-        Dictionary<string, string?> overrides)
-    {
-        const string Tls = TransactionTlsSection.Section;
-        var given = new List<(string Key, string Option)>();
-        if (!string.IsNullOrWhiteSpace(request.TlsCertificate))
-        {
-            overrides[$"{Tls}:CertificatePath"] = Path.GetFullPath(request.TlsCertificate.Trim());
-
-            // A file given here replaces the profile's certificate, wherever that one came from.
-            overrides[$"{Tls}:StoreSubject"] = string.Empty;
-            given.Add(($"{Tls}:CertificatePath", "--tls-certificate"));
+            overrides["Orleans:Tls:StoreSubject"] = string.Empty;
         }
 
-        if (!string.IsNullOrWhiteSpace(request.TlsTargetHost))
-        {
-            overrides[$"{Tls}:TargetHost"] = request.TlsTargetHost.Trim();
-            given.Add(($"{Tls}:TargetHost", "--tls-target-host"));
-        }
-
+        Override("Orleans:Tls:TargetHost", request.TlsTargetHost, "--tls-target-host");
         if (request.TlsThumbprints.Count > 0)
         {
-            // The pins given here replace the profile's: blank the profile's array entries, then set one comma-separated value.
-            foreach (var entry in layered.GetSection($"{Tls}:TrustedThumbprints").GetChildren())
+            foreach (var entry in layered.GetSection("Orleans:Tls:TrustedThumbprints").GetChildren())
             {
                 overrides[entry.Path] = string.Empty;
             }
 
-            overrides[$"{Tls}:TrustedThumbprints"] = string.Join(',', request.TlsThumbprints);
-            given.Add(($"{Tls}:TrustedThumbprints", "--tls-thumbprint"));
+            Override("Orleans:Tls:TrustedThumbprints", string.Join(',', request.TlsThumbprints), "--tls-thumbprint");
         }
 
-        if (request.Tls || given.Count > 0)
+        if (request.Tls || options.Exists(o => o.Key.StartsWith("Orleans:Tls", StringComparison.Ordinal)))
         {
-            overrides[$"{Tls}:Enabled"] = "true";
+            overrides["Orleans:Tls:Enabled"] = "true";
         }
 
-        return given;
+        var config = new ConfigurationBuilder().AddConfiguration(layered).AddInMemoryCollection(overrides).Build();
+        var failures = new List<string>();
+        var clusterId = config["Orleans:ClusterId"];
+        if (string.IsNullOrWhiteSpace(clusterId))
+        {
+            failures.Add("Orleans:ClusterId is missing; set it in the configuration or the environment (Orleans__ClusterId).");
+        }
+
+        if (string.IsNullOrWhiteSpace(config["Orleans:Clustering:ProviderType"]))
+        {
+            failures.Add("Orleans:Clustering:ProviderType is missing; set it (AzureTableStorage, or Development/Static with Orleans:Clustering:Gateways), or pass --gateway.");
+        }
+
+        if (config["Orleans:Clustering:ConnectionName"] is { Length: > 0 } name && string.IsNullOrWhiteSpace(config.GetConnectionString(name))
+            && config["Orleans:Clustering:ProviderType"] is not ("Static" or "Development"))
+        {
+            failures.Add($"ConnectionStrings:{name} is missing; the membership table is on that account. Set it in the configuration or the environment (ConnectionStrings__{name}).");
+            options.Add(($"ConnectionStrings:{name}", "--connection-string"));
+        }
+
+        TransactionTlsOptions? tls = null;
+        try
+        {
+            tls = TransactionTlsOptions.FromConfiguration(config);
+            failures.AddRange(tls is null ? [] : TransactionTls.Validate(tls, TransactionTlsRole.Client, root));
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        if (failures.Count > 0)
+        {
+            var named = failures.Select(f => options.Aggregate(f, (text, o) => NameOption(text, o.Key, o.Option)));
+            var topic = failures.TrueForAll(f => f.Contains("Orleans:Tls", StringComparison.Ordinal)) ? "TLS" : "configuration";
+            throw CommandFailedException.Usage($"{topic} (environment {environment}, {root}): {string.Join(" ", named)}");
+        }
+
+        return new ClusterSettings
+        {
+            Environment = environment,
+            ContentRoot = root,
+            Configuration = config,
+            ClusterId = clusterId!,
+            Tls = tls,
+            ConnectTimeout = request.ConnectTimeout,
+        };
     }
 
     /// <summary>Adds the option's name after the first mention of <paramref name="key"/> in <paramref name="message"/>.</summary>
@@ -148,8 +170,7 @@ internal sealed record ClusterSettings
     {
         ArgumentNullException.ThrowIfNull(text);
         var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            || port is < 1 or > 65535)
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             throw CommandFailedException.Usage($"--gateway '{text}' is not host:port (e.g. 127.0.0.1:30000).");
         }
@@ -164,9 +185,7 @@ internal sealed record ClusterSettings
         {
             var addresses = Dns.GetHostAddresses(host);
             var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
-            return chosen is null
-                ? throw CommandFailedException.Usage($"--gateway host '{host}' has no address.")
-                : new IPEndPoint(chosen, port);
+            return chosen is null ? throw CommandFailedException.Usage($"--gateway host '{host}' has no address.") : new IPEndPoint(chosen, port);
         }
         catch (SocketException ex)
         {

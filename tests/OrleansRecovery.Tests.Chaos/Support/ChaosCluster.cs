@@ -79,13 +79,13 @@ internal sealed class ChaosCluster : IAsyncDisposable
         var siloDll = BuildOutputs.SiloDll();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Storage__ConnectionString"] = _azurite.ConnectionString,
+            ["ConnectionStrings__storage"] = _azurite.ConnectionString,
             ["Orleans__ClusterId"] = ClusterId,
-            ["Orleans__AdvertisedHost"] = "127.0.0.1",
-            ["OrleansRecovery__Azure__MessageVisibilityTimeout"] = settings.QueueVisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+            ["Orleans__Streaming__TransactionStreams__MessageVisibilityTimeout"] = settings.QueueVisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
             // Three silos, Azurite and the test share the machine's cores: workstation GC keeps each silo small.
             ["DOTNET_gcServer"] = "0",
-            ["ORLEANSRECOVERY_PROFILE"] = "cluster",
+            ["DOTNET_ENVIRONMENT"] = "Cluster",
         };
         foreach (var (key, value) in settings.SiloEnvironment)
         {

@@ -2,7 +2,7 @@ using OrleansRecovery.Testing;
 
 namespace OrleansRecovery.Tests.Chaos.Support;
 
-/// <summary>A real Azurite and one real silo process (profile <c>cluster</c>, its own cluster id) for <see cref="FailFastTests"/>.</summary>
+/// <summary>A real Azurite and one real silo process (environment <c>Cluster</c>, its own cluster id) for <see cref="FailFastTests"/>.</summary>
 #pragma warning disable CA1001 // xunit disposes a fixture through IAsyncLifetime.DisposeAsync, which disposes the silo.
 public sealed class FailFastFixture : IAsyncLifetime
 #pragma warning restore CA1001
@@ -25,9 +25,9 @@ public sealed class FailFastFixture : IAsyncLifetime
         var ports = LoopbackPorts.Free(2);
         _silo = new SiloProcess(0, BuildOutputs.SiloDll(), ports[0], ports[1], new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Storage__ConnectionString"] = _azurite.ConnectionString,
+            ["ConnectionStrings__storage"] = _azurite.ConnectionString,
             ["Orleans__ClusterId"] = ClusterId,
-            ["Orleans__AdvertisedHost"] = "127.0.0.1",
+            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
             ["DOTNET_gcServer"] = "0",
         }, _logDirectory);
         await _silo.StartAsync(TimeSpan.FromSeconds(60));

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace OrleansRecovery.Tests.Chaos.Support;
 
 /// <summary>
-/// One silo process (<c>dotnet OrleansRecovery.Silo.dll --profile cluster</c>) on fixed ports, killed with SIGKILL and restarted on
+/// One silo process (<c>dotnet OrleansRecovery.Silo.dll --environment Cluster</c>) on fixed ports, killed with SIGKILL and restarted on
 /// the same ports: a restarted silo marks its older generation dead in the membership table when it joins, so the cluster does
 /// not wait for probe-based death detection.
 /// </summary>
@@ -70,15 +70,15 @@ internal sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(_siloDll)!,
         };
         start.ArgumentList.Add(_siloDll);
-        start.ArgumentList.Add("--profile");
-        start.ArgumentList.Add("cluster");
+        start.ArgumentList.Add("--environment");
+        start.ArgumentList.Add("Cluster");
         foreach (var (key, value) in _environment)
         {
             start.Environment[key] = value;
         }
 
-        start.Environment["Orleans__SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Orleans__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Orleans__Endpoints__SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Orleans__Endpoints__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture);
         if (MetricsPort is { } metrics)
         {
             start.Environment["Observability__Metrics__Prometheus__Enabled"] = "true";

@@ -10,11 +10,11 @@ using OrleansRecovery.Tests.Shared;
 namespace OrleansRecovery.Tests.Integration.Support;
 
 /// <summary>
-/// One silo started through the real host code (<see cref="SiloHostBuilder"/>, profile <c>cluster</c>: Azure Table membership
+/// One silo started through the real host code (<see cref="SiloHost"/>, environment <c>Cluster</c>: Azure Table membership
 /// on its own Azurite, real sockets) with TLS on, mutual TLS required and its generated certificate pinned, shared by the tests of
 /// one class. Clients use the same certificate (written as <see cref="CertificatePath"/>, its password in the environment
 /// variable <see cref="PasswordVariable"/>); <see cref="Stranger"/> is another certificate the silo does not trust.
-/// <see cref="ConfigDirectory"/> is a silo-config copy for recoveryctl with two extra profiles: <c>tls</c> (TLS on, the client
+/// <see cref="ConfigDirectory"/> is a silo-config copy for recoveryctl with two extra environments: <c>tls</c> (TLS on, the client
 /// certificate as a path relative to the profile, the silo's pinned) and <c>plain</c> (TLS off; the password variable named).
 /// </summary>
 public sealed class TlsClusterFixture : IAsyncLifetime
@@ -64,13 +64,13 @@ public sealed class TlsClusterFixture : IAsyncLifetime
 
         var ports = LoopbackPorts.Free(2);
         GatewayPort = ports[1];
-        _silo = await InProcessSilo.StartAsync("cluster", SiloConfig(),
+        _silo = await InProcessSilo.StartAsync("Cluster", SiloConfig(),
         [
-            $"--Storage:ConnectionString={Azurite.ConnectionString}",
+            $"--ConnectionStrings:storage={Azurite.ConnectionString}",
             $"--Orleans:ClusterId={ClusterId}",
-            $"--Orleans:SiloPort={ports[0]}",
-            $"--Orleans:GatewayPort={ports[1]}",
-            "--Orleans:AdvertisedHost=127.0.0.1",
+            $"--Orleans:Endpoints:SiloPort={ports[0]}",
+            $"--Orleans:Endpoints:GatewayPort={ports[1]}",
+            "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1",
             "--Orleans:Tls:Enabled=true",
             $"--Orleans:Tls:CertificatePath={CertificatePath}",
             $"--Orleans:Tls:CertificatePasswordVariable={PasswordVariable}",
@@ -100,13 +100,13 @@ public sealed class TlsClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Writes another profile into <see cref="ConfigDirectory"/> (the <c>Orleans</c> section's keys given as JSON values).</summary>
+    /// <summary>Writes another environment's file into <see cref="ConfigDirectory"/> (the <c>Orleans</c> section's keys given as JSON values).</summary>
     public void WriteProfile(string name, object orleans)
     {
         var profile = new Dictionary<string, object>
         {
             ["Orleans"] = orleans,
-            ["Storage"] = new { ConnectionString = Azurite.ConnectionString },
+            ["ConnectionStrings"] = new { storage = Azurite.ConnectionString },
         };
         File.WriteAllText(Path.Combine(ConfigDirectory, $"appsettings.{name}.json"), JsonSerializer.Serialize(profile));
     }
@@ -118,7 +118,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
         WriteProfile("tls", new
         {
             ClusterId,
-            ClusteringMode = "AzureTable",
+            Clustering = new { ProviderType = "AzureTableStorage", ConnectionName = "storage" },
             Tls = new
             {
                 Enabled = true,
@@ -131,7 +131,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
         WriteProfile("plain", new
         {
             ClusterId,
-            ClusteringMode = "AzureTable",
+            Clustering = new { ProviderType = "AzureTableStorage", ConnectionName = "storage" },
             Tls = new { Enabled = false, CertificatePasswordVariable = PasswordVariable },
         });
     }

@@ -155,9 +155,7 @@ public sealed class GoldenStateTests
     [Fact]
     public void TheSiloHost_StoresTransactionRecordsWithTheOrleansBinarySerializer()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        SiloHostBuilder.Configure(builder, "local", SiloConfigFiles.ConfigDirectory, []);
-        using var host = builder.Build();
+        using var host = SiloConfigFiles.BuildSilo(null);
 
         var engine = host.Services.GetRequiredService<IOptions<TransactionRecoveryOptions>>().Value;
         var table = host.Services.GetRequiredService<IOptionsMonitor<AzureTableStorageOptions>>().Get(engine.StorageProviderName);

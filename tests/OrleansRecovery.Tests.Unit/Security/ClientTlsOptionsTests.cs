@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Connections.Security;
 using OrleansRecovery.Client;
@@ -11,10 +12,9 @@ using OrleansRecovery.Testing;
 namespace OrleansRecovery.Tests.Unit.Security;
 
 /// <summary>
-/// The client package's TLS settings: <see cref="TransactionClientTlsOptions"/> names every property at fault;
-/// <see cref="TransactionTlsSection"/> read for a client (the silo-config keys) differs from the silo's reading only where a
-/// client differs (the certificate is optional unless client certificates are required; which silos to trust must be said);
-/// and the shared acceptance rule is the one the silo applies.
+/// The client package's TLS settings: <see cref="TransactionTlsOptions"/> (bound from <c>Orleans:Tls</c> or set in code) checked
+/// for a client names every key at fault and differs from the silo's checks only where a client differs (the certificate is
+/// optional unless client certificates are required; which silos to trust must be said); the acceptance rule is the silo's.
 /// </summary>
 public sealed class ClientTlsOptionsTests : IDisposable
 {
@@ -31,20 +31,25 @@ public sealed class ClientTlsOptionsTests : IDisposable
         }
     }
 
-    // ---- TransactionClientTlsOptions ----
+    private static IReadOnlyList<string> Problems(TransactionTlsOptions options, Func<string, string?>? environment = null) =>
+        TransactionTls.Validate(options, TransactionTlsRole.Client, environment: environment ?? (_ => null));
+
+    private static TlsOptions Tls(TransactionTlsOptions options, X509Certificate2? certificate = null)
+    {
+        var tls = new TlsOptions();
+        TransactionTls.Configure(tls, options, certificate ?? options.Certificate, RemoteCertificateMode.RequireCertificate);
+        return tls;
+    }
+
+    // ---- options set in code ----
 
     [Fact]
     public void GoodOptions_HaveNoProblems_AndBuildOrleansOptionsThatPresentTheCertificateAndRequireTheSilos()
     {
-        var options = new TransactionClientTlsOptions
-        {
-            ClientCertificate = _certificate,
-            TargetHost = "silos.example",
-            HandshakeTimeout = TimeSpan.FromSeconds(3),
-        };
+        var options = new TransactionTlsOptions { Enabled = true, Certificate = _certificate, TargetHost = "silos.example", HandshakeTimeout = TimeSpan.FromSeconds(3) };
 
-        Assert.Empty(options.Validate());
-        var tls = options.CreateTlsOptions();
+        Assert.Empty(Problems(options));
+        var tls = Tls(options);
         Assert.Same(_certificate, tls.LocalCertificate);
         Assert.Equal(RemoteCertificateMode.RequireCertificate, tls.RemoteCertificateMode);
         Assert.Equal(TimeSpan.FromSeconds(3), tls.HandshakeTimeout);
@@ -55,83 +60,83 @@ public sealed class ClientTlsOptionsTests : IDisposable
     public void APinWithColonsAndLowerCase_IsAccepted_AndNoClientCertificateIsNeeded()
     {
         var pin = string.Join(':', Enumerable.Range(0, 20).Select(i => _certificate.Thumbprint.Substring(i * 2, 2))).ToLowerInvariant();
-        var options = new TransactionClientTlsOptions { TrustedThumbprints = [pin] };
+        var options = new TransactionTlsOptions { Enabled = true, TrustedThumbprints = [pin] };
 
-        Assert.Empty(options.Validate());
-        var tls = options.CreateTlsOptions();
+        Assert.Empty(Problems(options));
+        var tls = Tls(options);
         Assert.Null(tls.LocalCertificate);
         Assert.True(tls.RemoteCertificateValidation!(_certificate, null, SslPolicyErrors.RemoteCertificateChainErrors));
     }
 
-    public static TheoryData<string, Func<ClientTlsOptionsTests, TransactionClientTlsOptions>, string> BadOptions => new()
+    public static TheoryData<string, Func<ClientTlsOptionsTests, TransactionTlsOptions>, string> BadOptions => new()
     {
-        { "no trust", _ => new TransactionClientTlsOptions(),
-            "TransactionClientTlsOptions: set TargetHost (the name the silos' certificate is issued for) or TrustedThumbprints (the silos' pinned certificates); a client must know which silos to trust." },
-        { "bad pin", _ => new TransactionClientTlsOptions { TrustedThumbprints = ["abc"] },
-            "TransactionClientTlsOptions.TrustedThumbprints holds 'abc'; each entry must be a SHA-1 (40) or SHA-256 (64) hex digest of a certificate." },
-        { "zero timeout", _ => new TransactionClientTlsOptions { TargetHost = "h", HandshakeTimeout = TimeSpan.Zero },
-            "TransactionClientTlsOptions.HandshakeTimeout is 00:00:00; it must be more than zero and at most 00:05:00." },
-        { "long timeout", _ => new TransactionClientTlsOptions { TargetHost = "h", HandshakeTimeout = TimeSpan.FromMinutes(6) },
-            "TransactionClientTlsOptions.HandshakeTimeout is 00:06:00; it must be more than zero and at most 00:05:00." },
-        { "both certificates", t => new TransactionClientTlsOptions { TargetHost = "h", ClientCertificate = t._certificate, ClientCertificatePath = "x.pfx" },
-            "TransactionClientTlsOptions: set ClientCertificate or ClientCertificatePath, not both." },
-        { "password without file", _ => new TransactionClientTlsOptions { TargetHost = "h", ClientCertificatePassword = "p" },
-            "TransactionClientTlsOptions.ClientCertificatePassword is set but ClientCertificatePath is not; the password is for the PFX file named there." },
-        { "missing file", _ => new TransactionClientTlsOptions { TargetHost = "h", ClientCertificatePath = "/nonexistent/client.pfx" },
-            "TransactionClientTlsOptions.ClientCertificatePath is '/nonexistent/client.pfx'; no file at '/nonexistent/client.pfx'." },
-        { "no private key", t => new TransactionClientTlsOptions { TargetHost = "h", ClientCertificate = t.PublicPartOnly() },
+        { "no trust", _ => new TransactionTlsOptions(),
+            "Orleans:Tls:Enabled is true, so set Orleans:Tls:TargetHost (the name the silos' certificate is issued for) or Orleans:Tls:TrustedThumbprints (the silos' pinned certificates); a client must know which silos to trust." },
+        { "bad pin", _ => new TransactionTlsOptions { TrustedThumbprints = ["abc"] },
+            "Orleans:Tls:TrustedThumbprints holds 'abc'; each entry must be a SHA-1 (40) or SHA-256 (64) hex digest of a certificate." },
+        { "zero timeout", _ => new TransactionTlsOptions { TargetHost = "h", HandshakeTimeout = TimeSpan.Zero },
+            "Orleans:Tls:HandshakeTimeout is 00:00:00; it must be more than zero and at most 00:05:00." },
+        { "long timeout", _ => new TransactionTlsOptions { TargetHost = "h", HandshakeTimeout = TimeSpan.FromMinutes(6) },
+            "Orleans:Tls:HandshakeTimeout is 00:06:00; it must be more than zero and at most 00:05:00." },
+        { "both certificates", t => new TransactionTlsOptions { TargetHost = "h", Certificate = t._certificate, CertificatePath = "x.pfx" },
+            "set exactly one of Orleans:Tls:CertificatePath (a PFX file) and Orleans:Tls:StoreSubject (a certificate in the store)." },
+        { "password in configuration", _ => new TransactionTlsOptions { TargetHost = "h", CertificatePassword = "p" },
+            "Orleans:Tls:CertificatePassword is set in configuration; never store the password there." },
+        { "missing file", _ => new TransactionTlsOptions { TargetHost = "h", CertificatePath = "/nonexistent/client.pfx" },
+            "Orleans:Tls:CertificatePath is '/nonexistent/client.pfx'; no file at '/nonexistent/client.pfx'." },
+        { "no private key", t => new TransactionTlsOptions { TargetHost = "h", Certificate = t.PublicPartOnly() },
             "has no private key; a client needs one to present it to the silos." },
-        { "server-only usage", t => new TransactionClientTlsOptions { TargetHost = "h", ClientCertificate = ServerOnly() },
+        { "server-only usage", _ => new TransactionTlsOptions { TargetHost = "h", Certificate = ServerOnly() },
             "is not meant for client authentication (its enhanced key usage lacks Client Authentication, 1.3.6.1.5.5.7.3.2), so it would not be presented to the silos." },
-        { "expired", _ => new TransactionClientTlsOptions
+        { "expired", _ => new TransactionTlsOptions
             {
                 TargetHost = "h",
-                ClientCertificate = TestCertificates.CreateSelfSigned(notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-1)),
+                Certificate = TestCertificates.CreateSelfSigned(notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-1)),
             },
             ", not now." },
+        { "required but none", _ => new TransactionTlsOptions { TargetHost = "h", RequireClientCertificate = true },
+            "Orleans:Tls:RequireClientCertificate is true, so the silos accept only clients with a certificate: set Orleans:Tls:CertificatePath (a PFX file) or Orleans:Tls:StoreSubject (a certificate in the store)." },
     };
 
     [Theory]
     [MemberData(nameof(BadOptions))]
-    public void BadOptions_AreRefused_NamingTheProperty(string problem, Func<ClientTlsOptionsTests, TransactionClientTlsOptions> create, string expected)
+    public void BadOptions_AreRefused_NamingTheKey(string problem, Func<ClientTlsOptionsTests, TransactionTlsOptions> create, string expected)
     {
         var options = create(this);
+        options.Enabled = true;
 
-        var problems = options.Validate();
-        var error = Assert.Throws<OptionsValidationException>(() => options.CreateTlsOptions());
+        var problems = Problems(options);
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true })
+                .UseOrleansClient(client => client.UseTransactionRecoveryTls(options)));
 
         Assert.True(problems.Count == 1 && problems[0].Contains(expected, StringComparison.Ordinal), $"{problem}: {string.Join(" | ", problems)}");
         Assert.Equal(problems, error.Failures);
-        Assert.Equal(nameof(TransactionClientTlsOptions), error.OptionsName);
     }
 
     [Fact]
     public void EveryProblem_IsReportedAtOnce()
     {
-        var options = new TransactionClientTlsOptions { TrustedThumbprints = ["nope"], HandshakeTimeout = TimeSpan.FromSeconds(-1), ClientCertificatePassword = "p" };
-
-        var problems = options.Validate();
+        var problems = Problems(new TransactionTlsOptions { Enabled = true, TrustedThumbprints = ["nope"], HandshakeTimeout = TimeSpan.FromSeconds(-1), CertificatePassword = "p" });
 
         Assert.Equal(3, problems.Count);
-        Assert.Contains(problems, p => p.StartsWith("TransactionClientTlsOptions.TrustedThumbprints holds 'nope'", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("TransactionClientTlsOptions.HandshakeTimeout is -00:00:01", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("TransactionClientTlsOptions.ClientCertificatePassword is set", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Orleans:Tls:TrustedThumbprints holds 'nope'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Orleans:Tls:HandshakeTimeout is -00:00:01", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Orleans:Tls:CertificatePassword is set", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void APfxFile_IsLoadedWithItsPassword_AndAWrongPasswordIsNamedWithoutBeingEchoed()
+    public void APfxFile_IsLoadedWithThePasswordFromItsVariable_AndAWrongPasswordIsNamedWithoutBeingEchoed()
     {
         var path = TestCertificates.WritePfx(_certificate, _directory, Password, "client.pfx");
-        var good = new TransactionClientTlsOptions { TargetHost = "h", ClientCertificatePath = path, ClientCertificatePassword = Password };
-        var wrong = new TransactionClientTlsOptions { TargetHost = "h", ClientCertificatePath = path, ClientCertificatePassword = "not-the-password" };
-        var none = new TransactionClientTlsOptions { TargetHost = "h", ClientCertificatePath = path };
+        var options = new TransactionTlsOptions { Enabled = true, TargetHost = "h", CertificatePath = path, CertificatePasswordVariable = "PFX" };
 
-        Assert.Equal(_certificate.Thumbprint, good.CreateTlsOptions().LocalCertificate?.Thumbprint);
-        var wrongProblem = Assert.Single(wrong.Validate());
-        Assert.StartsWith($"TransactionClientTlsOptions.ClientCertificatePath '{path}' could not be loaded (", wrongProblem, StringComparison.Ordinal);
-        Assert.EndsWith("check the file and TransactionClientTlsOptions.ClientCertificatePassword.", wrongProblem, StringComparison.Ordinal);
+        Assert.Empty(Problems(options, v => v == "PFX" ? Password : null));
+        var wrongProblem = Assert.Single(Problems(options, _ => "not-the-password"));
+        Assert.StartsWith($"Orleans:Tls:CertificatePath '{path}' could not be loaded (", wrongProblem, StringComparison.Ordinal);
+        Assert.EndsWith("check the file and the password in the environment variable PFX.", wrongProblem, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password", wrongProblem, StringComparison.Ordinal);
-        Assert.EndsWith("TransactionClientTlsOptions.ClientCertificatePassword (not set).", Assert.Single(none.Validate()), StringComparison.Ordinal);
+        Assert.EndsWith("the environment variable PFX (not set).", Assert.Single(Problems(options)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,79 +144,51 @@ public sealed class ClientTlsOptionsTests : IDisposable
     {
         using var silo = TestCertificates.CreateSelfSigned("CN=silo");
         var refused = new List<(string, SslPolicyErrors)>();
-        var options = new TransactionClientTlsOptions
+        var options = new TransactionTlsOptions
         {
+            Enabled = true,
             TargetHost = "localhost",
-            SiloCertificateRefused = (certificate, errors) => refused.Add((certificate.Subject, errors)),
+            CertificateRefused = (certificate, errors) => refused.Add((certificate.Subject, errors)),
         };
-        var validate = options.CreateTlsOptions().RemoteCertificateValidation!;
+
+        var validate = Tls(options).RemoteCertificateValidation!;
 
         Assert.False(validate(silo, null, SslPolicyErrors.RemoteCertificateChainErrors));
         Assert.True(validate(silo, null, SslPolicyErrors.None));
-
         Assert.Equal([("CN=silo", SslPolicyErrors.RemoteCertificateChainErrors)], refused);
     }
 
-    // ---- the Orleans:Tls section read for a client ----
+    // ---- the Orleans:Tls section ----
 
     [Fact]
-    public void Section_Off_IsNull_WithoutProblems()
+    public void Section_Off_IsNull()
     {
-        var failures = new List<string>();
-
-        Assert.Null(TransactionTlsSection.Read(Config(("Enabled", "false"), ("CertificatePath", "ignored.pfx")), TransactionTlsRole.Client, failures));
-        Assert.Empty(failures);
-    }
-
-    [Fact]
-    public void Section_ForAClient_NeedsNoCertificate_UnlessTheSilosRequireOne()
-    {
-        var withoutCertificate = new List<string>();
-        var required = new List<string>();
-
-        var section = TransactionTlsSection.Read(Config(("Enabled", "true"), ("TargetHost", "silos.example")), TransactionTlsRole.Client, withoutCertificate);
-        var refused = TransactionTlsSection.Read(Config(("Enabled", "true"), ("TargetHost", "silos.example"), ("RequireClientCertificate", "true")),
-            TransactionTlsRole.Client, required);
-
-        Assert.Empty(withoutCertificate);
-        Assert.NotNull(section);
-        Assert.Null(section.Certificate);
-        Assert.Equal("silos.example", section.ToClientOptions().TargetHost);
-        Assert.Null(refused);
-        Assert.Equal(
-            ["Orleans:Tls:RequireClientCertificate is true, so the silos accept only clients with a certificate: set Orleans:Tls:CertificatePath (a PFX file) or Orleans:Tls:StoreSubject (a certificate in the store)."],
-            required);
+        Assert.Null(TransactionTlsOptions.FromConfiguration(Config(("Enabled", "false"), ("CertificatePath", "ignored.pfx"))));
     }
 
     [Fact]
     public void Section_ForAClient_MustSayWhichSilosToTrust_ButForASiloItNeedNot()
     {
         var path = TestCertificates.WritePfx(_certificate, _directory, Password, "client.pfx");
-        var config = Config(("Enabled", "true"), ("CertificatePath", path));
-        var client = new List<string>();
-        var silo = new List<string>();
-
-        Assert.Null(TransactionTlsSection.Read(config, TransactionTlsRole.Client, client, _ => Password));
-        Assert.NotNull(TransactionTlsSection.Read(config, TransactionTlsRole.Silo, silo, _ => Password));
+        var options = TransactionTlsOptions.FromConfiguration(Config(("Enabled", "true"), ("CertificatePath", path)))!;
 
         Assert.Equal(
             ["Orleans:Tls:Enabled is true, so set Orleans:Tls:TargetHost (the name the silos' certificate is issued for) or Orleans:Tls:TrustedThumbprints (the silos' pinned certificates); a client must know which silos to trust."],
-            client);
-        Assert.Empty(silo);
+            TransactionTls.Validate(options, TransactionTlsRole.Client, environment: _ => Password));
+        Assert.Empty(TransactionTls.Validate(options, TransactionTlsRole.Silo, environment: _ => Password));
     }
 
     [Fact]
-    public void Section_PinsFromOneValue_AreSplitAndNormalized_LikeTheSilos()
+    public void Section_PinsFromOneValue_AreSplit_AndAcceptedWithTheirSeparators()
     {
         using var other = TestCertificates.CreateSelfSigned("CN=other");
         var colons = string.Join(':', Enumerable.Range(0, 20).Select(i => other.Thumbprint.Substring(i * 2, 2)));
-        var failures = new List<string>();
 
-        var section = TransactionTlsSection.Read(Config(("Enabled", "true"), ("TrustedThumbprints", $"{_certificate.Thumbprint}, {colons}")),
-            TransactionTlsRole.Client, failures);
+        var options = TransactionTlsOptions.FromConfiguration(Config(("Enabled", "true"), ("TrustedThumbprints", $"{_certificate.Thumbprint}, {colons}")))!;
 
-        Assert.Empty(failures);
-        Assert.Equal([_certificate.Thumbprint, other.Thumbprint], section?.TrustedThumbprints);
+        Assert.Empty(Problems(options));
+        Assert.Equal([_certificate.Thumbprint, colons], options.TrustedThumbprints);
+        Assert.True(TransactionTls.Accepts(other, SslPolicyErrors.RemoteCertificateChainErrors, options.TrustedThumbprints));
     }
 
     // ---- the shared rule ----
@@ -223,11 +200,11 @@ public sealed class ClientTlsOptionsTests : IDisposable
         var sha256 = _certificate.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant();
         const SslPolicyErrors Broken = SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch;
 
-        Assert.True(TransactionTlsCertificates.Accepts(_certificate, Broken, [_certificate.Thumbprint]));
-        Assert.True(TransactionTlsCertificates.Accepts(_certificate, Broken, [sha256]));
-        Assert.False(TransactionTlsCertificates.Accepts(other, Broken, [_certificate.Thumbprint]));
-        Assert.True(TransactionTlsCertificates.Accepts(other, SslPolicyErrors.None, [_certificate.Thumbprint]));
-        Assert.False(TransactionTlsCertificates.Accepts(_certificate, SslPolicyErrors.RemoteCertificateNameMismatch, []));
+        Assert.True(TransactionTls.Accepts(_certificate, Broken, [_certificate.Thumbprint]));
+        Assert.True(TransactionTls.Accepts(_certificate, Broken, [sha256]));
+        Assert.False(TransactionTls.Accepts(other, Broken, [_certificate.Thumbprint]));
+        Assert.True(TransactionTls.Accepts(other, SslPolicyErrors.None, [_certificate.Thumbprint]));
+        Assert.False(TransactionTls.Accepts(_certificate, SslPolicyErrors.RemoteCertificateNameMismatch, []));
     }
 
     private static IConfiguration Config(params (string Key, string Value)[] tls) =>

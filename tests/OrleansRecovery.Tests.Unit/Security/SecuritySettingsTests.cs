@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansRecovery.Hosting;
+using Microsoft.Extensions.Configuration;
+using OrleansRecovery.Client;
 using OrleansRecovery.Silo;
 
 using OrleansRecovery.Testing;
@@ -23,86 +25,82 @@ public sealed class SecuritySettingsTests : IDisposable
 
     public void Dispose()
     {
+        Environment.SetEnvironmentVariable(PasswordVariable, null);
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
         }
     }
 
-    private static SiloSettings Validate(string[] args, Func<string, string?>? environment = null)
+    private string PasswordVariable { get; } = "ORQ_TEST_SILO_PFX_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    private static IReadOnlyList<string> Refused(params string[] args)
     {
-        var configuration = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, "local", args, includeEnvironment: false);
-        return SiloHostBuilder.Validate(configuration, "local", SiloConfigFiles.ConfigDirectory, environment ?? (_ => null));
+        var failures = SiloConfigFiles.Failures(null, args);
+        Assert.NotEmpty(failures);
+        return failures;
     }
 
-    private static SiloConfigurationException Refused(string[] args, Func<string, string?>? environment = null) =>
-        Assert.Throws<SiloConfigurationException>(() => Validate(args, environment));
+    private static SiloMessagingOptions Messaging(params string[] args)
+    {
+        using var host = SiloConfigFiles.BuildSilo(null, args);
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        return host.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
+    }
 
     // ---- message size limits ----
 
     [Fact]
-    public void DefaultProfiles_LowerOrleansMessageLimits_AndStillFitTheLargestLegalBatch()
+    public void ShippedConfiguration_LowersOrleansMessageLimits_AndStillFitsTheLargestLegalBatch()
     {
-        var settings = Validate([]);
+        var messaging = Messaging();
 
-        Assert.Equal(40 * 1024 * 1024, settings.Messaging.MaxMessageBodySize);
-        Assert.Equal(1024 * 1024, settings.Messaging.MaxMessageHeaderSize);
-        Assert.True(settings.Messaging.MaxMessageBodySize < new SiloMessagingOptions().MaxMessageBodySize);
-        Assert.True(settings.Messaging.MaxMessageHeaderSize < new SiloMessagingOptions().MaxMessageHeaderSize);
+        Assert.Equal(40 * 1024 * 1024, messaging.MaxMessageBodySize);
+        Assert.Equal(1024 * 1024, messaging.MaxMessageHeaderSize);
+        Assert.True(messaging.MaxMessageBodySize < new SiloMessagingOptions().MaxMessageBodySize);
+        Assert.True(messaging.MaxMessageHeaderSize < new SiloMessagingOptions().MaxMessageHeaderSize);
         var required = SiloMessagingLimits.RequiredBodySize(new TransactionRecoveryOptions());
-        Assert.InRange(required, 32L * 1024 * 1024, settings.Messaging.MaxMessageBodySize);
+        Assert.InRange(required, 32L * 1024 * 1024, messaging.MaxMessageBodySize);
     }
 
     public static TheoryData<string, string> BadLimits => new()
     {
         { "--Orleans:Messaging:MaxMessageBodySize=0", "Orleans:Messaging:MaxMessageBodySize is 0" },
         { "--Orleans:Messaging:MaxMessageBodySize=-5", "Orleans:Messaging:MaxMessageBodySize is -5" },
-        { "--Orleans:Messaging:MaxMessageBodySize=lots", "Orleans:Messaging:MaxMessageBodySize is 'lots'" },
+        { "--Orleans:Messaging:MaxMessageBodySize=lots", "Orleans:Messaging:MaxMessageBodySize" },
         { "--Orleans:Messaging:MaxMessageBodySize=1048576", "a legal batch needs up to" },
         { "--Orleans:Messaging:MaxMessageBodySize=209715200", "Orleans:Messaging:MaxMessageBodySize is 209715200" },
         { "--Orleans:Messaging:MaxMessageHeaderSize=100", "Orleans:Messaging:MaxMessageHeaderSize is 100" },
         { "--Orleans:Messaging:MaxMessageHeaderSize=2147483647", "Orleans:Messaging:MaxMessageHeaderSize is 2147483647" },
-        { "--Orleans:Messaging:MaxMessageHeaderSize=1e3", "Orleans:Messaging:MaxMessageHeaderSize is '1e3'" },
+        { "--Orleans:Messaging:MaxMessageHeaderSize=1e3", "Orleans:Messaging:MaxMessageHeaderSize" },
     };
 
     [Theory]
     [MemberData(nameof(BadLimits))]
     public void BadMessageLimit_IsRefusedAtStart_NamingTheSetting(string argument, string expected)
     {
-        var ex = Refused([argument]);
-
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Refused(argument), f => f.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public void BodyLimit_FollowsTheEngineLimits_SmallerBatchesAllowASmallerLimit()
     {
         // 50 messages of at most 4 KiB: about 0.5 MB per batch, so the floor is the largest data response (~1 MB).
-        var settings = Validate(["--OrleansRecovery:MaxBatchSize=50", "--OrleansRecovery:MaxPayloadBytes=4096",
-            "--Orleans:Messaging:MaxMessageBodySize=2097152"]);
-        Assert.Equal(2 * 1024 * 1024, settings.Messaging.MaxMessageBodySize);
+        var messaging = Messaging("--OrleansRecovery:MaxBatchSize=50", "--OrleansRecovery:MaxPayloadBytes=4096", "--Orleans:Messaging:MaxMessageBodySize=2097152");
+        Assert.Equal(2 * 1024 * 1024, messaging.MaxMessageBodySize);
 
-        var ex = Refused(["--OrleansRecovery:MaxPayloadBytes=131072"]);
-        Assert.Contains("Orleans:Messaging:MaxMessageBodySize is 41943040", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("OrleansRecovery:MaxPayloadBytes 131072", ex.Message, StringComparison.Ordinal);
+        var failure = Assert.Single(Refused("--OrleansRecovery:MaxPayloadBytes=131072"));
+        Assert.Contains("Orleans:Messaging:MaxMessageBodySize is 41943040", failure, StringComparison.Ordinal);
+        Assert.Contains("OrleansRecovery:MaxPayloadBytes 131072", failure, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TheHost_AppliesTheLimits_AndRefusesLimitsSetInCodeThatAreTooSmall_NamingTheSetting()
+    public void LimitsSetInCodeThatAreTooSmall_AreRefused_NamingTheSetting()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        SiloHostBuilder.Configure(builder, "local", SiloConfigFiles.ConfigDirectory, ["--Orleans:Messaging:MaxMessageBodySize=50000000"]);
-        using (var host = builder.Build())
-        {
-            var applied = host.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
-            Assert.Equal(50_000_000, applied.MaxMessageBodySize);
-            Assert.Equal(1024 * 1024, applied.MaxMessageHeaderSize);
-        }
-
-        var bad = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        SiloHostBuilder.Configure(bad, "local", SiloConfigFiles.ConfigDirectory, []);
+        var bad = SiloHost.CreateBuilder(["--contentRoot", SiloConfigFiles.ConfigDirectory]).ConfigureSilo();
         bad.Services.PostConfigure<SiloMessagingOptions>(o => o.MaxMessageHeaderSize = 1_000);
-        using var badHost = bad.Build();
+        using var badHost = SiloHost.Build(bad);
+
         var ex = Assert.Throws<OptionsValidationException>(() => badHost.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value);
         Assert.Contains("Orleans:Messaging:MaxMessageHeaderSize is 1000", ex.Message, StringComparison.Ordinal);
     }
@@ -110,17 +108,14 @@ public sealed class SecuritySettingsTests : IDisposable
     // ---- TLS ----
 
     [Theory]
-    [InlineData("local")]
-    [InlineData("cluster")]
-    [InlineData("compose")]
-    public void Tls_IsOffInTheShippedProfiles(string profile)
+    [InlineData(null)]
+    [InlineData("Cluster")]
+    [InlineData("Compose")]
+    public void Tls_IsOffInTheShippedEnvironments(string? environment)
     {
-        var args = profile == "cluster" ? new[] { $"--Storage:ConnectionString={SiloConfigFiles.TestConnectionString}" } : [];
-        var configuration = SiloHostBuilder.LoadConfiguration(SiloConfigFiles.ConfigDirectory, profile, args, includeEnvironment: false);
+        using var host = SiloConfigFiles.BuildSilo(environment);
 
-        var settings = SiloHostBuilder.Validate(configuration, profile, SiloConfigFiles.ConfigDirectory, _ => null);
-
-        Assert.Null(settings.Tls);
+        Assert.Null(TransactionTlsOptions.FromConfiguration(host.Services.GetRequiredService<IConfiguration>()));
     }
 
     [Fact]
@@ -128,52 +123,45 @@ public sealed class SecuritySettingsTests : IDisposable
     {
         using var certificate = TestCertificates.CreateSelfSigned();
         var path = TestCertificates.WritePfx(certificate, _directory, Password);
+        var options = new TransactionTlsOptions { Enabled = true, CertificatePath = path, CertificatePasswordVariable = PasswordVariable };
 
-        var settings = Validate(
-            ["--Orleans:Tls:Enabled=true", $"--Orleans:Tls:CertificatePath={path}", "--Orleans:Tls:RequireClientCertificate=true",
-             $"--Orleans:Tls:TrustedThumbprints:0={certificate.Thumbprint}"],
-            name => name == SiloTlsSettings.DefaultPasswordVariable ? Password : null);
-
-        var tls = Assert.IsType<SiloTlsSettings>(settings.Tls);
-        Assert.Equal(certificate.Thumbprint, tls.Certificate.Thumbprint);
-        Assert.True(tls.Certificate.HasPrivateKey);
-        Assert.True(tls.RequireClientCertificate);
-        Assert.Equal([certificate.Thumbprint], tls.TrustedThumbprints);
+        Assert.Empty(TransactionTls.Validate(options, TransactionTlsRole.Silo, environment: name => name == PasswordVariable ? Password : null));
+        Assert.Contains("Orleans:Tls:CertificatePath", Assert.Single(TransactionTls.Validate(options, TransactionTlsRole.Silo, environment: _ => null)),
+            StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Tls_PasswordVariable_CanBeRenamed_AndRelativePathsResolveAgainstTheConfigDirectory()
+    public void Tls_OnTheSilo_WithAPfxAndItsPasswordVariable_Builds_AndRelativePathsResolveAgainstTheConfigDirectory()
     {
         using var certificate = TestCertificates.CreateSelfSigned();
         var path = TestCertificates.WritePfx(certificate, _directory, Password);
         var relative = Path.GetRelativePath(SiloConfigFiles.ConfigDirectory, path);
+        Environment.SetEnvironmentVariable(PasswordVariable, Password);
 
-        var settings = Validate(
-            ["--Orleans:Tls:Enabled=true", $"--Orleans:Tls:CertificatePath={relative}", "--Orleans:Tls:CertificatePasswordVariable=MY_PFX_PASSWORD"],
-            name => name == "MY_PFX_PASSWORD" ? Password : null);
-
-        Assert.Equal(certificate.Thumbprint, settings.Tls?.Certificate.Thumbprint);
+        Assert.Empty(SiloConfigFiles.Failures(null, "--Orleans:Tls:Enabled=true", $"--Orleans:Tls:CertificatePath={relative}",
+            $"--Orleans:Tls:CertificatePasswordVariable={PasswordVariable}", "--Orleans:Tls:RequireClientCertificate=true",
+            $"--Orleans:Tls:TrustedThumbprints:0={certificate.Thumbprint}"));
     }
 
     public static TheoryData<string, string[], string> BadTls => new()
     {
         { "no certificate", ["--Orleans:Tls:Enabled=true"], "set exactly one of Orleans:Tls:CertificatePath" },
-        { "enabled not a bool", ["--Orleans:Tls:Enabled=yes"], "Orleans:Tls:Enabled is 'yes'" },
+        { "enabled not a bool", ["--Orleans:Tls:Enabled=yes"], "Orleans:Tls:Enabled" },
         { "missing file", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:CertificatePath=/nonexistent/silo.pfx"], "Orleans:Tls:CertificatePath is '/nonexistent/silo.pfx'; no file" },
         { "both sources", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:CertificatePath=x.pfx", "--Orleans:Tls:StoreSubject=CN=x"], "exactly one of" },
         { "bad thumbprint", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:StoreSubject=CN=nothing-here", "--Orleans:Tls:TrustedThumbprints:0=xyz"], "Orleans:Tls:TrustedThumbprints holds 'xyz'" },
-        { "bad store name", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:StoreSubject=CN=x", "--Orleans:Tls:StoreName=Drawer"], "Orleans:Tls:StoreName is 'Drawer'" },
-        { "bad timeout", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:StoreSubject=CN=x", "--Orleans:Tls:HandshakeTimeout=-00:00:01"], "Orleans:Tls:HandshakeTimeout is '-00:00:01'" },
-        { "bad mutual flag", ["--Orleans:Tls:RequireClientCertificate=maybe"], "Orleans:Tls:RequireClientCertificate is 'maybe'" },
+        { "bad store name", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:StoreSubject=CN=x", "--Orleans:Tls:StoreName=Drawer"], "Orleans:Tls:StoreName" },
+        { "bad timeout", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:StoreSubject=CN=x", "--Orleans:Tls:HandshakeTimeout=-00:00:01"], "Orleans:Tls:HandshakeTimeout is -00:00:01" },
+        { "bad mutual flag", ["--Orleans:Tls:Enabled=true", "--Orleans:Tls:RequireClientCertificate=maybe"], "Orleans:Tls:RequireClientCertificate" },
     };
 
     [Theory]
     [MemberData(nameof(BadTls))]
     public void BadTlsSetting_IsRefused_NamingTheSetting(string problem, string[] args, string expected)
     {
-        var ex = Refused(args);
+        var failures = Refused(args);
 
-        Assert.True(ex.Message.Contains(expected, StringComparison.Ordinal), $"{problem}: {ex.Message}");
+        Assert.True(failures.Any(f => f.Contains(expected, StringComparison.Ordinal)), $"{problem}: {string.Join(" | ", failures)}");
     }
 
     [Fact]
@@ -182,11 +170,12 @@ public sealed class SecuritySettingsTests : IDisposable
         using var certificate = TestCertificates.CreateSelfSigned();
         var path = TestCertificates.WritePfx(certificate, _directory, Password);
 
-        var ex = Refused(["--Orleans:Tls:Enabled=true", $"--Orleans:Tls:CertificatePath={path}"], _ => "not-the-password");
+        var failure = Assert.Single(TransactionTls.Validate(new TransactionTlsOptions { Enabled = true, CertificatePath = path },
+            TransactionTlsRole.Silo, environment: _ => "not-the-password"));
 
-        Assert.Contains("Orleans:Tls:CertificatePath", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(SiloTlsSettings.DefaultPasswordVariable, ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("not-the-password", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Orleans:Tls:CertificatePath", failure, StringComparison.Ordinal);
+        Assert.Contains(TransactionTlsOptions.DefaultPasswordVariable, failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", failure, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -195,10 +184,10 @@ public sealed class SecuritySettingsTests : IDisposable
         using var certificate = TestCertificates.CreateSelfSigned();
         var path = TestCertificates.WritePfx(certificate, _directory, Password);
 
-        var ex = Refused(["--Orleans:Tls:Enabled=true", $"--Orleans:Tls:CertificatePath={path}", $"--Orleans:Tls:CertificatePassword={Password}"]);
+        var failures = Refused("--Orleans:Tls:Enabled=true", $"--Orleans:Tls:CertificatePath={path}", $"--Orleans:Tls:CertificatePassword={Password}");
 
-        Assert.Contains("Orleans:Tls:CertificatePassword is set in configuration", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(failures, f => f.Contains("Orleans:Tls:CertificatePassword is set in configuration", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains(Password, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -207,9 +196,9 @@ public sealed class SecuritySettingsTests : IDisposable
         using var certificate = TestCertificates.CreateSelfSigned(notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
         var path = TestCertificates.WritePfx(certificate, _directory, Password);
 
-        var ex = Refused(["--Orleans:Tls:Enabled=true", $"--Orleans:Tls:CertificatePath={path}"], _ => Password);
+        var failures = TransactionTls.Validate(new TransactionTlsOptions { Enabled = true, CertificatePath = path }, TransactionTlsRole.Silo, environment: _ => Password);
 
-        Assert.Contains("not now", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(failures, f => f.Contains("not now", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -217,21 +206,16 @@ public sealed class SecuritySettingsTests : IDisposable
     {
         using var pinned = TestCertificates.CreateSelfSigned("CN=pinned");
         using var other = TestCertificates.CreateSelfSigned("CN=other");
-        var bySha1 = new SiloTlsSettings { Certificate = pinned, TrustedThumbprints = [pinned.Thumbprint] };
-        var bySha256 = new SiloTlsSettings
-        {
-            Certificate = pinned,
-            TrustedThumbprints = [pinned.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant()],
-        };
-        var unpinned = new SiloTlsSettings { Certificate = pinned };
+        string[] bySha1 = [pinned.Thumbprint];
+        string[] bySha256 = [pinned.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant()];
 
-        Assert.True(bySha1.Accepts(pinned, SslPolicyErrors.RemoteCertificateChainErrors));
-        Assert.True(bySha256.Accepts(pinned, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch));
-        Assert.False(bySha1.Accepts(other, SslPolicyErrors.RemoteCertificateChainErrors));
-        Assert.True(bySha1.Accepts(other, SslPolicyErrors.None));
-        Assert.False(unpinned.Accepts(pinned, SslPolicyErrors.RemoteCertificateChainErrors));
-        Assert.False(unpinned.Accepts(pinned, SslPolicyErrors.RemoteCertificateNameMismatch));
-        Assert.True(unpinned.Accepts(pinned, SslPolicyErrors.None));
+        Assert.True(TransactionTls.Accepts(pinned, SslPolicyErrors.RemoteCertificateChainErrors, bySha1));
+        Assert.True(TransactionTls.Accepts(pinned, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch, bySha256));
+        Assert.False(TransactionTls.Accepts(other, SslPolicyErrors.RemoteCertificateChainErrors, bySha1));
+        Assert.True(TransactionTls.Accepts(other, SslPolicyErrors.None, bySha1));
+        Assert.False(TransactionTls.Accepts(pinned, SslPolicyErrors.RemoteCertificateChainErrors, []));
+        Assert.False(TransactionTls.Accepts(pinned, SslPolicyErrors.RemoteCertificateNameMismatch, []));
+        Assert.True(TransactionTls.Accepts(pinned, SslPolicyErrors.None, []));
     }
 
     // ---- secrets ----
