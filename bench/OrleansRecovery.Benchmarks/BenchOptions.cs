@@ -119,6 +119,12 @@ public sealed class BenchOptions
     /// <summary>idle: distinct transactions touched once, then left idle.</summary>
     public int IdleTransactions { get; private set; } = 100_000;
 
+    /// <summary>
+    /// idle: buckets of the idle cluster's batching table. Azurite's range query slows with the entities of a partition, so
+    /// 100,000 transactions are spread over more buckets than the default 16.
+    /// </summary>
+    public int IdleBuckets { get; private set; } = 256;
+
     /// <summary>idle: the idle cluster's collection age (Orleans' <c>GrainCollectionOptions.CollectionAge</c>).</summary>
     public TimeSpan IdleCollectionAge { get; private set; } = TimeSpan.FromSeconds(60);
 
@@ -256,6 +262,9 @@ public sealed class BenchOptions
                 case "--idle-transactions":
                     o.IdleTransactions = NextInt();
                     break;
+                case "--idle-buckets":
+                    o.IdleBuckets = NextInt();
+                    break;
                 case "--idle-collection-s":
                     o.IdleCollectionAge = TimeSpan.FromSeconds(NextInt());
                     break;
@@ -355,7 +364,7 @@ public sealed class BenchOptions
                [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--timeline-capacity N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
                [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
-               [--idle-transactions N] [--idle-collection-s N]
+               [--idle-transactions N] [--idle-buckets N] [--idle-collection-s N]
                [--contend N (CPU-burning threads beside the stream scenario's contended pass; 0 skips it)]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
                [--fleet-transactions N] [--fleet-messages N] [--fleet-concurrency N] [--fleet-buckets N] [--batching]

@@ -73,6 +73,9 @@ public static class SiloHost
                 .Bind(configuration.GetSection(SiloMembershipOptionsValidator.SectionName), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
             silo.Services.AddSingleton<IValidateOptions<ClusterMembershipOptions>, SiloMembershipOptionsValidator>();
             silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection(SiloMessagingLimits.SectionName)).ValidateOnStart();
+            // Orleans binds no Orleans:GrainCollection section itself; idle activations' age is an operator's setting.
+            silo.Services.AddOptions<GrainCollectionOptions>()
+                .Bind(configuration.GetSection("Orleans:GrainCollection"), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
             silo.Services.AddSingleton<IValidateOptions<SiloMessagingOptions>, SiloMessagingLimitsValidator>();
 
             // Development clustering without a primary silo: this silo is the primary, as UseLocalhostClustering makes it.

@@ -36,6 +36,27 @@ public sealed class MembershipSettingsTests
     }
 
     [Theory]
+    [InlineData("Cluster")]
+    [InlineData(null)]
+    public void ShippedEnvironments_CollectIdleActivationsAfterFiveMinutes_AndTheSettingIsOrleans(string? environment)
+    {
+        using var host = SiloConfigFiles.BuildSilo(environment, environment == "Cluster" ? ClusterArgs : []);
+        Assert.Equal(TimeSpan.FromMinutes(5), host.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+
+        using var overridden = SiloConfigFiles.BuildSilo(environment,
+            [.. environment == "Cluster" ? ClusterArgs : [], "--Orleans:GrainCollection:CollectionAge=00:30:00"]);
+        Assert.Equal(TimeSpan.FromMinutes(30), overridden.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+    }
+
+    [Fact]
+    public void UnknownGrainCollectionKey_StopsTheSilo_NamingIt()
+    {
+        var failures = SiloConfigFiles.Failures("Cluster", [.. ClusterArgs, "--Orleans:GrainCollection:CollectionAg=00:01:00"]);
+
+        Assert.Contains(failures, f => f.Contains("'CollectionAg'", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("--Orleans:ClusterMembership:ProbeTimeout=five", "Orleans:ClusterMembership:ProbeTimeout")]
     [InlineData("--Orleans:ClusterMembership:ProbeTimeout=00:00:00.200", "Orleans:ClusterMembership:ProbeTimeout")]
     [InlineData("--Orleans:ClusterMembership:NumMissedProbesLimit=1", "Orleans:ClusterMembership:NumMissedProbesLimit")]
