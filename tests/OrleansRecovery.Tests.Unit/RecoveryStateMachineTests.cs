@@ -4,7 +4,7 @@ using static OrleansRecovery.Tests.Unit.Support.Harness;
 
 namespace OrleansRecovery.Tests.Unit;
 
-/// <summary>The promises of DESIGN.md §2, one group per promise, against the pure state machine.</summary>
+/// <summary>The promises of docs/design.md ("Promises"), one group per promise, against the pure state machine.</summary>
 public sealed class RecoveryStateMachineTests
 {
     // ---------------------------------------------------------------- P1: load before deciding
