@@ -23,6 +23,8 @@ public static class SiloWebEndpoints
         {
             o.DashboardUrl = web.DashboardPath.TrimEnd('/') + "/";
             o.RefreshInterval = web.RefreshInterval;
+            o.HistoryCapacity = web.HistoryCapacity;
+            o.OperationsShown = web.OperationsShown;
         });
         var admin = adminPath + "/";
         endpoints.MapGet("/", () => Results.Redirect(admin));

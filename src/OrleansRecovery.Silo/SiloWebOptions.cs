@@ -32,6 +32,12 @@ public sealed class SiloWebOptions
     /// <summary>How often the open admin page asks again. Default 2 s (0.25 s to 1 minute).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Samples of the admin page's cluster chart kept in memory, one per refresh (default 300; 10..100,000).</summary>
+    public int HistoryCapacity { get; set; } = 300;
+
+    /// <summary>Campaigns and scopes the admin page's operations panel shows (default 20; 1..200).</summary>
+    public int OperationsShown { get; set; } = 20;
+
     /// <summary>Binds the <c>Web</c> section with its validator, checked when the host starts.</summary>
     public static void Register(IServiceCollection services)
     {
@@ -73,6 +79,16 @@ internal sealed class SiloWebOptionsValidator : IValidateOptions<SiloWebOptions>
         if (string.Equals(options.DashboardPath?.TrimEnd('/'), options.AdminPath?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
         {
             failures.Add($"{S}:DashboardPath and {S}:AdminPath are both '{options.AdminPath}'; they must differ.");
+        }
+
+        if (options.HistoryCapacity is < 10 or > 100_000)
+        {
+            failures.Add($"{S}:HistoryCapacity is {options.HistoryCapacity}; it must be between 10 and 100000.");
+        }
+
+        if (options.OperationsShown is < 1 or > 200)
+        {
+            failures.Add($"{S}:OperationsShown is {options.OperationsShown}; it must be between 1 and 200.");
         }
 
         if (options.RefreshInterval < TimeSpan.FromMilliseconds(250) || options.RefreshInterval > TimeSpan.FromMinutes(1))

@@ -40,7 +40,7 @@ public sealed class LargePendingLogTests(LedgerClusterFixture fixture, ITestOutp
 
         clock.Restart();
         Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done", recovery.RecoveryId))).Outcome);
-        var final = await _cluster.WaitForReplayAsync(tx, TimeSpan.FromMinutes(2));
+        var final = await _cluster.WaitForReplayAsync(tx, TimeSpan.FromMinutes(5));
         output.WriteLine($"replayed {Count} in {clock.Elapsed.TotalSeconds:F1} s; header row {await HeaderBytesAsync(tx)} bytes");
 
         Assert.Equal(Count, final.Counters.Replayed);

@@ -27,7 +27,7 @@ public sealed class ReplayInteractionTests(CrashClusterFixture fixture) : IAsync
         var late = await _client.SubmitAsync(tx, LedgerMessages.Credit("late", 1));
 
         Assert.Equal(SubmitOutcome.Queued, late.Outcome);
-        await _cluster.WaitForReplayAsync(tx, TimeSpan.FromSeconds(60));
+        await _cluster.WaitForReplayAsync(tx, TimeSpan.FromMinutes(3));
         Assert.Equal([.. parked, "late"], await _client.StatementIdsAsync(tx));
         Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Credit("after", 1))).Outcome);
     }
@@ -50,7 +50,7 @@ public sealed class ReplayInteractionTests(CrashClusterFixture fixture) : IAsync
         Assert.Equal(applied, await _client.StatementIdsAsync(tx));
         Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Adjustment("adj2", 10, second.RecoveryId))).Outcome);
         Assert.Equal(SubmitOutcome.Processed, (await _client.SubmitAsync(tx, LedgerMessages.Reconciled("done2", second.RecoveryId))).Outcome);
-        await _cluster.WaitForReplayAsync(tx, TimeSpan.FromSeconds(60));
+        await _cluster.WaitForReplayAsync(tx, TimeSpan.FromMinutes(3));
         Assert.Equal([.. applied, "adj2", .. parked.Skip(applied.Count), "during-second"], await _client.StatementIdsAsync(tx));
     }
 

@@ -67,6 +67,10 @@ public sealed class RecoveryScopeTests
 
         Assert.Equal(SubmitOutcome.Queued, t.Results[0].Outcome);
         Assert.Contains("could not be confirmed", t.Results[0].Reason, StringComparison.Ordinal);
+        // The header is written with the segment: a transaction never stored has no header, and loading reads segments only
+        // under one, so a segment alone would be lost on reload although its message was acknowledged.
+        Assert.True(t.Writes.Header);
+        Assert.Single(t.Writes.Segments);
         Assert.Equal(TransactionMode.Normal, _state.Mode);
         Assert.True(_state.ReplayDue);
 

@@ -22,6 +22,8 @@ public sealed class WebSettingsTests
         Assert.Equal("/admin", web.AdminPath);
         Assert.Equal("/dashboard", web.DashboardPath);
         Assert.Equal(TimeSpan.FromSeconds(2), web.RefreshInterval);
+        Assert.Equal(300, web.HistoryCapacity);
+        Assert.Equal(20, web.OperationsShown);
     }
 
     [Fact]
@@ -42,6 +44,8 @@ public sealed class WebSettingsTests
     [InlineData("--Web:DashboardPath=/dash board", "Web:DashboardPath is '/dash board'")]
     [InlineData("--Web:RefreshInterval=00:00:00.010", "Web:RefreshInterval is")]
     [InlineData("--Web:RefreshInterval=soon", "Web:RefreshInterval")]
+    [InlineData("--Web:HistoryCapacity=5", "Web:HistoryCapacity is 5")]
+    [InlineData("--Web:OperationsShown=0", "Web:OperationsShown is 0")]
     public void InvalidValue_FailsNamingTheSetting(string argument, string setting)
     {
         var failure = Assert.Single(SiloConfigFiles.Failures(null, argument));

@@ -459,10 +459,14 @@ internal sealed partial class RecoveryStateMachine
         var gate = Gate(state, transactionId, state.Data, scopes, now, newRecoveryId);
         if (gate.HeldBy is { } heldBy)
         {
-            return Park(state, message, payloadBytes, now, SubmitResult.Queued(message.MessageId) with
+            // With the header too: loading reads segments only under a header, and a transaction never stored has none yet, so
+            // a segment written alone would be lost on reload although its message was acknowledged (P2, P8). Rare: the scope's
+            // state could not be confirmed.
+            var held = Park(state, message, payloadBytes, now, SubmitResult.Queued(message.MessageId) with
             {
                 Reason = $"Parked: {heldBy}. It is applied once the scope's state is confirmed.",
             });
+            return held.Results[0].Outcome == SubmitOutcome.Queued ? held with { Writes = held.Writes.Union(new WriteSet { Header = true }) } : held;
         }
 
         if (gate.Enter is { } scopeRecovery)

@@ -34,7 +34,7 @@ internal sealed class TransactionStore : ITransactionRecordStore
 
         var segments = new List<PendingSegmentRecord>();
 
-        // Every path that parks a message writes the header first (entering recovery, an in-doubt or poison message), so a
+        // Every path that parks a message writes the header first (entering recovery, an in-doubt or poison message, a scope whose state is unknown), so a
         // transaction without a header has no segments: its first activation costs one read, as a plain grain's does.
         for (var index = stored?.FirstSegment ?? 0; stored is not null; index++)
         {

@@ -23,6 +23,10 @@ internal static class AzureTableClusterClient
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15));
+
+            // Orleans gives a connection 5 s to open; a TLS handshake on a busy machine can take longer, and this client does not
+            // retry. A refused handshake still fails at once.
+            client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = TimeSpan.FromSeconds(30));
             configure(client);
 
             // Fail at once instead of retrying forever.
