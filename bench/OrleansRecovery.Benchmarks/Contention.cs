@@ -2,7 +2,7 @@ namespace OrleansRecovery.Benchmarks;
 
 /// <summary>
 /// CPU-burning threads beside the benchmark (<c>--contend N</c>): a node busy with other work, as users' nodes are. Each is a
-/// dedicated foreground-priority thread (not a thread-pool thread, so it competes with the silo the way another process would,
+/// dedicated normal-priority thread (not a thread-pool thread, so it competes with the silo the way another process would,
 /// without starving the pool's own workers of queue slots) spinning on arithmetic until disposed.
 /// </summary>
 public sealed class Contention : IDisposable

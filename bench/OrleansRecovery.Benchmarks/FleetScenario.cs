@@ -1,13 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using OrleansRecovery.Batching;
-using OrleansRecovery.Hosting;
 using OrleansRecovery.Ledger;
 using OrleansRecovery.Storage;
-using OrleansRecovery.Testing;
 
 namespace OrleansRecovery.Benchmarks;
 
