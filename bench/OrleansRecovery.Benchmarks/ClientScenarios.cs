@@ -274,6 +274,8 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
                 naive.Us.TryGetValue(depth, out var nv2) ? Report.F(nv2 / us, "0.00") + "x faster" : "");
         }
 
+        await PagesAsync(ours, oursDepth);
+
         var first = oursUs.First();
         var last = oursUs.Last();
         var ratio = last.Value / first.Value;
@@ -286,6 +288,49 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
         {
             report.Notes.Add($"append: naive write failure: {Trim(naive.Error ?? json.Error)}");
         }
+    }
+
+    /// <summary>
+    /// The operators' pending pages at the append scenario's last depth (issue 12: under a second per page at 50,000 parked):
+    /// pages of 50 from the front, the middle and the end, <see cref="BenchOptions.LatencySamples"/> calls each, every page's
+    /// contents checked; the baseline is the front page, so the ratio shows whether depth costs anything.
+    /// </summary>
+    private async Task PagesAsync(ITransactionGrain grain, int depth)
+    {
+        const int take = 50;
+        var medians = new List<(long From, double P50, double Max)>();
+        foreach (var from in new long[] { 0, depth / 2, depth - take })
+        {
+            var times = new List<double>();
+            for (var i = 0; i < options.LatencySamples; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                var page = await grain.GetPendingAsync(from, take);
+                times.Add(clock.Elapsed.TotalMilliseconds);
+                if (page.PendingCount != depth || page.Entries.Count != take || page.Entries[0].MessageId != $"a{from}"
+                    || page.Entries[^1].MessageId != $"a{from + take - 1}")
+                {
+                    throw new InvalidOperationException(
+                        $"append: the page from {from} holds {page.Entries.Count} entries starting at {(page.Entries.Count > 0 ? page.Entries[0].MessageId : "nothing")} of {page.PendingCount}.");
+                }
+            }
+
+            times.Sort();
+            medians.Add((from, times[times.Count / 2], times[^1]));
+        }
+
+        var front = medians[0].P50;
+        foreach (var (from, p50, max) in medians)
+        {
+            report.Row("append", $"ms per page of {take} from {from:N0} of {depth:N0} parked (median)", Report.F(p50, "0.00"),
+                $"max {Report.F(max, "0.00")}", from == 0 ? "" : Report.F(p50 / front, "0.00") + "x front");
+        }
+
+        var slowest = medians.Max(m => m.P50);
+        report.Set("append.page_ms", slowest);
+        report.Set("append.page_depth_ratio", medians[^1].P50 / front);
+        report.Row("append", "ms per page, slowest median", Report.F(slowest, "0.00"), "", "",
+            report.Target("append.page_ms", slowest, 1_000, atLeast: false));
     }
 
     /// <summary>replay: complete a recovery with many parked messages, time until all are applied.</summary>

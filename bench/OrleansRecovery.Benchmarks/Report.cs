@@ -23,6 +23,7 @@ public sealed class Report
         "many.batching_msgs_per_s", "many.batching_ratio", "many.batching_requests_per_msg",
         "hot.ours_msgs_per_s", "hot.naive_msgs_per_s", "hot.ratio", "hot.writes_per_msg",
         "append.us_at_100", "append.us_at_1000", "append.us_at_10000", "append.us_at_50000", "append.ratio", "append.naive_failed_at",
+        "append.page_ms", "append.page_depth_ratio",
         "replay.ours_s", "replay.naive_s", "replay.ratio",
         "stream.p50_ms", "stream.p95_ms", "stream.events_per_s", "stream.raw_ops_per_s", "stream.ratio",
         "stream.plain_p50_ms", "stream.p50_ratio",

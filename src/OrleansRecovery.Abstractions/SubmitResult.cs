@@ -21,6 +21,15 @@ public sealed record SubmitResult(
     [Id(4)]
     public string? StartedRecoveryId { get; init; }
 
+    /// <summary>
+    /// When accepted (<see cref="SubmitOutcome.Processed"/> or <see cref="SubmitOutcome.Queued"/>): the transaction's admission
+    /// sequence number, its count of accepted messages up to and including this one. It grows by one with every message the
+    /// transaction accepts, so a caller (or a test) can state the order in which messages were admitted without inferring it
+    /// from timing. Null for duplicates (the first acceptance's number is not kept) and rejections.
+    /// </summary>
+    [Id(5)]
+    public long? Sequence { get; init; }
+
     /// <summary>True when the outcome is <see cref="SubmitOutcome.Processed"/> or <see cref="SubmitOutcome.Queued"/>.</summary>
     public bool IsAccepted => Outcome is SubmitOutcome.Processed or SubmitOutcome.Queued;
 

@@ -73,6 +73,7 @@ internal static class RecoveryCtl
         root.Add(PendingCommand.Create(context));
         root.Add(PreviewCommand.Create(context));
         root.Add(SendCommand.Create(context));
+        root.Add(TypesCommand.Create(context));
         root.Add(BeginRecoveryCommand.Create(context));
         root.Add(ScopeCommand.Create(context));
         root.Add(CampaignCommand.Create(context));

@@ -46,15 +46,17 @@ public static class RecoveryCampaignClientExtensions
     /// Opens recovery of <paramref name="scope"/>: every transaction of the scope parks its normal messages and enters recovery on
     /// its next message. Returns once every silo acts on the opening (after the scope lease, 2 s by default). Idempotent.
     /// </summary>
-    public static Task<RecoveryScopeState> OpenRecoveryScopeAsync(this IGrainFactory grains, string scope, string reason)
+    /// <exception cref="ArgumentException">(On the task.) The scope name or the reason is unusable.</exception>
+    public static async Task<RecoveryScopeState> OpenRecoveryScopeAsync(this IGrainFactory grains, string scope, string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return grains.GetRecoveryScope(scope).OpenAsync(reason);
+        return await grains.GetRecoveryScope(scope).OpenAsync(reason).ConfigureAwait(false);
     }
 
     /// <summary>Closes recovery of <paramref name="scope"/>; transactions already recovering complete one by one. Idempotent.</summary>
-    public static Task<RecoveryScopeState> CloseRecoveryScopeAsync(this IGrainFactory grains, string scope) =>
-        grains.GetRecoveryScope(scope).CloseAsync();
+    /// <exception cref="ArgumentException">(On the task.) The scope name is unusable.</exception>
+    public static async Task<RecoveryScopeState> CloseRecoveryScopeAsync(this IGrainFactory grains, string scope) =>
+        await grains.GetRecoveryScope(scope).CloseAsync().ConfigureAwait(false);
 
     /// <summary>
     /// Creates campaign <paramref name="campaignId"/>, adds <paramref name="transactionIds"/> in pages of
@@ -155,10 +157,10 @@ public static class RecoveryCampaignClientExtensions
     }
 
     /// <summary>Counts what the recovery registry lists for <paramref name="query"/> by state (its limit does not apply).</summary>
-    public static Task<RegistryCounts> CountTransactionsAsync(this IGrainFactory grains, RegistryQuery? query = null)
+    public static async Task<RegistryCounts> CountTransactionsAsync(this IGrainFactory grains, RegistryQuery? query = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        return grains.GetGrain<IRecoveryRegistryGrain>(0).CountAsync(query ?? RegistryQuery.All);
+        return await grains.GetGrain<IRecoveryRegistryGrain>(0).CountAsync(query ?? RegistryQuery.All).ConfigureAwait(false);
     }
 }
 

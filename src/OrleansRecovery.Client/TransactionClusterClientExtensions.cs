@@ -14,17 +14,23 @@ public static class TransactionClusterClientExtensions
         return grains.GetGrain<ITransactionGrain>(transactionId);
     }
 
-    /// <summary>Submits one message to a transaction, checking it first.</summary>
-    /// <exception cref="ArgumentException">The transaction id or the message is malformed.</exception>
-    public static Task<SubmitResult> SubmitAsync(this IGrainFactory grains, string transactionId, TransactionMessage message)
+    /// <summary>
+    /// Submits one message to a transaction, checking it first. Safe to retry after a timeout or a lost connection with the same
+    /// message (same id): a message already admitted is answered <see cref="SubmitOutcome.Duplicate"/>, never applied twice.
+    /// </summary>
+    /// <exception cref="ArgumentException">(On the task.) The transaction id or the message is malformed.</exception>
+    public static async Task<SubmitResult> SubmitAsync(this IGrainFactory grains, string transactionId, TransactionMessage message)
     {
         TransactionClientValidation.ValidateMessage(message);
-        return grains.GetTransaction(transactionId).SubmitAsync(message);
+        return await grains.GetTransaction(transactionId).SubmitAsync(message).ConfigureAwait(false);
     }
 
-    /// <summary>Submits messages to a transaction in order, checking each first; answers come in the same order.</summary>
-    /// <exception cref="ArgumentException">The transaction id or a message is malformed.</exception>
-    public static Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(this IGrainFactory grains, string transactionId,
+    /// <summary>
+    /// Submits messages to a transaction in order, checking each first; answers come in the same order. Safe to retry whole
+    /// after a timeout: each message already admitted is answered <see cref="SubmitOutcome.Duplicate"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">(On the task.) The transaction id or a message is malformed.</exception>
+    public static async Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(this IGrainFactory grains, string transactionId,
         IReadOnlyList<TransactionMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -33,22 +39,24 @@ public static class TransactionClusterClientExtensions
             TransactionClientValidation.ValidateMessage(message);
         }
 
-        return grains.GetTransaction(transactionId).SubmitBatchAsync(messages);
+        return await grains.GetTransaction(transactionId).SubmitBatchAsync(messages).ConfigureAwait(false);
     }
 
-    /// <summary>Puts a transaction into recovery (idempotent).</summary>
-    public static Task<RecoveryInfo> BeginRecoveryAsync(this IGrainFactory grains, string transactionId, string reason) =>
-        grains.GetTransaction(transactionId).BeginRecoveryAsync(reason);
+    /// <summary>Puts a transaction into recovery. Idempotent, so safe to retry: while recovering it returns the current recovery.</summary>
+    /// <exception cref="ArgumentException">(On the task.) The transaction id or the reason is unusable.</exception>
+    public static async Task<RecoveryInfo> BeginRecoveryAsync(this IGrainFactory grains, string transactionId, string reason) =>
+        await grains.GetTransaction(transactionId).BeginRecoveryAsync(reason).ConfigureAwait(false);
 
-    /// <summary>A transaction's status.</summary>
-    public static Task<TransactionStatus> GetStatusAsync(this IGrainFactory grains, string transactionId) =>
-        grains.GetTransaction(transactionId).GetStatusAsync();
+    /// <summary>A transaction's status (a read; safe to retry).</summary>
+    /// <exception cref="ArgumentException">(On the task.) The transaction id is unusable.</exception>
+    public static async Task<TransactionStatus> GetStatusAsync(this IGrainFactory grains, string transactionId) =>
+        await grains.GetTransaction(transactionId).GetStatusAsync().ConfigureAwait(false);
 
-    /// <summary>Transactions that are recovering, faulted or stuck (from the sharded registry; no storage scan).</summary>
-    public static Task<IReadOnlyList<RegistryEntry>> ListTransactionsAsync(this IGrainFactory grains, RegistryQuery? query = null)
+    /// <summary>Transactions that are recovering, faulted or stuck (from the sharded registry; no storage scan; a read).</summary>
+    public static async Task<IReadOnlyList<RegistryEntry>> ListTransactionsAsync(this IGrainFactory grains, RegistryQuery? query = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        return grains.GetGrain<IRecoveryRegistryGrain>(0).ListAsync(query ?? RegistryQuery.All);
+        return await grains.GetGrain<IRecoveryRegistryGrain>(0).ListAsync(query ?? RegistryQuery.All).ConfigureAwait(false);
     }
 
     /// <summary>A transaction's application data, as <typeparamref name="TData"/>.</summary>

@@ -13,6 +13,21 @@ public sealed class LedgerLogic : TransactionLogic<LedgerData>
     /// <summary>Separates the bank (the account's recovery scope) from the account in an account id.</summary>
     public const string ScopeSeparator = "::";
 
+    private static readonly MessageTypeInfo[] Types =
+    [
+        new(LedgerMessageTypes.Credit, MessageKind.Normal, """adds the amount: {"amount": 10} (minor units, > 0)"""),
+        new(LedgerMessageTypes.Debit, MessageKind.Normal, """subtracts the amount: {"amount": 10}"""),
+        new(LedgerMessageTypes.ExternalDebit, MessageKind.Normal,
+            """a debit through the payment system: {"amount": 10, "outcome": "ok" | "timeout"}; timeout leaves it in doubt"""),
+        new(LedgerMessageTypes.Adjustment, MessageKind.Recovery, """a signed correction from the system of record: {"amount": -5}"""),
+        new(LedgerMessageTypes.Settle, MessageKind.Recovery,
+            """whether the in-doubt debit happened: {"applied": true | false}; completes the recovery"""),
+        new(LedgerMessageTypes.Reconciled, MessageKind.Recovery, "reconciliation is done: {}; completes the recovery"),
+    ];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<MessageTypeInfo> MessageTypes => Types;
+
     /// <inheritdoc />
     protected override string? RecoveryScopeOf(string transactionId, LedgerData data)
     {

@@ -26,7 +26,6 @@ namespace OrleansRecovery.Testing;
 public sealed class TransactionTestCluster : IAsyncDisposable
 {
     private const string ReminderTableName = "OrleansReminders";
-    private readonly string _tableName;
     private AzuriteInstance? _ownedAzurite;
 
     private TransactionTestCluster(InProcessTestCluster cluster, string connectionString, string queuePrefix, int queueCount, string tableName)
@@ -35,7 +34,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
         ConnectionString = connectionString;
         QueuePrefix = queuePrefix;
         QueueCount = queueCount;
-        _tableName = tableName;
+        TableName = tableName;
     }
 
     /// <summary>The Orleans test cluster (silos, kill/stop/start, deactivation).</summary>
@@ -52,6 +51,15 @@ public sealed class TransactionTestCluster : IAsyncDisposable
 
     /// <summary>The number of Azure queues.</summary>
     public int QueueCount { get; }
+
+    /// <summary>The Azure table holding the transactions' grain records (what a test reads to check storage itself).</summary>
+    public string TableName { get; }
+
+    /// <summary>
+    /// The Azure queues the cluster's streams use (<see cref="QueuePrefix"/> and a number), e.g. to check that a test left none
+    /// of its events behind.
+    /// </summary>
+    public IReadOnlyList<string> QueueNames => TransactionStreams.QueueNames(QueuePrefix, QueueCount);
 
     /// <summary>The cluster's ServiceId (part of every grain storage partition key).</summary>
     public string ServiceId => Cluster.Options.ServiceId;
@@ -185,7 +193,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
             return [.. (await buckets.ReadRecordsAsync(transactionId, CancellationToken.None).ConfigureAwait(false)).Keys];
         }
 
-        var table = new TableServiceClient(ConnectionString).GetTableClient(_tableName);
+        var table = new TableServiceClient(ConnectionString).GetTableClient(TableName);
         var partitionKey = PartitionKeyOf(transactionId);
         var keys = new List<string>();
         await foreach (var entity in table.QueryAsync<TableEntity>(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -219,13 +220,20 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
             acknowledged.Add(id);
         }
 
-        // Azurite saves its on-disk table database about every 5 s; only what it saved survives a kill. Wait for a save that
-        // happened after the last acknowledgement (the file's write time) and has had 300 ms to finish, instead of sleeping.
+        // Azurite saves its on-disk table database about every 5 s, and only while it has unsaved changes; only what it saved
+        // survives a kill. Wait for a save that happened after the last acknowledged message (the file's write time) and has had
+        // 300 ms to finish, instead of sleeping. Each check writes a scratch row so that a further save always comes.
         var lastAck = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        await Eventually.WaitUntilAsync(() => Task.FromResult(fixture.TableDatabaseSavedUtc() is { } saved
-                && saved > lastAck.AddMilliseconds(200) && DateTime.UtcNow - saved > TimeSpan.FromMilliseconds(300)),
-            TimeSpan.FromSeconds(15), "Azurite saved its table database after the last acknowledged message");
+        var scratch = new TableClient(_cluster.ConnectionString, "OutageScratch");
+        await scratch.CreateIfNotExistsAsync();
+        await Eventually.WaitUntilAsync(async () =>
+            {
+                await scratch.UpsertEntityAsync(new TableEntity("scratch", "dirty") { ["At"] = DateTimeOffset.UtcNow });
+                return fixture.TableDatabaseSavedUtc() is { } saved
+                    && saved > lastAck.AddMilliseconds(200) && DateTime.UtcNow - saved > TimeSpan.FromMilliseconds(300);
+            },
+            TimeSpan.FromSeconds(90), "Azurite saved its table database after the last acknowledged message");
         output.WriteLine($"flushed {clock.ElapsedMilliseconds} ms after the last acknowledgement");
 
         await fixture.StopAzuriteAsync();

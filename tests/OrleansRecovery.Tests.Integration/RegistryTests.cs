@@ -41,8 +41,13 @@ public sealed class RegistryTests(RegistryClusterFixture fixture)
     public async Task StuckRecovery_IsFlaggedInStatusAndRegistry_AndAnnouncedAgain()
     {
         var tx = Ids.Transaction();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await _client.BeginRecoveryAsync(tx, "agent never answers");
-        Assert.False((await _client.GetStatusAsync(tx)).Stuck);
+        var fresh = await _client.GetStatusAsync(tx);
+        if (clock.Elapsed < RegistryClusterFixture.StuckAfter)
+        {
+            Assert.False(fresh.Stuck); // judged only when the calls were quicker than StuckAfter (a busy machine can be slower)
+        }
 
         var stuck = await Eventually.WaitForAsync(() => _client.GetStatusAsync(tx), s => s.Stuck, LedgerReads.Timeout, "the recovery is stuck");
         Assert.Equal(TransactionMode.Recovering, stuck.Mode);

@@ -13,6 +13,37 @@ public sealed class GroupCommitTests
     private static readonly string[] RecoveryTypes = ["fix", "done", "bad"];
 
     [Fact]
+    public void AcceptedAnswers_CarryTheAdmissionSequence_DuplicatesAndRejectionsDoNot()
+    {
+        var harness = new Harness();
+        var first = harness.Submit(Harness.Normal("a"), Harness.Normal("b"), Harness.Normal("a"), Harness.Normal("c", "bad")).Results;
+        harness.Begin();
+        var second = harness.Adopt(harness.Machine.SubmitGroup(harness.State, Harness.TransactionId,
+            [[Harness.Normal("d")], [Harness.Recovery("r", "done"), Harness.Normal("e")]], Harness.Now, harness.NextRecoveryId)).Results;
+
+        Assert.Equal([1L, 2L, null, null], first.Select(r => r.Sequence));
+        Assert.Equal([SubmitOutcome.Queued, SubmitOutcome.Processed, SubmitOutcome.Queued], second.Select(r => r.Outcome));
+        Assert.Equal([3L, 4L, 5L], second.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public void SubmitGroup_CompletingOneRecoveryAndStartingAnother_ReportsTheCompletion()
+    {
+        // Recovering → Recovering by mode alone, yet the first recovery completed: the grain counts and logs it from Completed.
+        var harness = new Harness();
+        harness.Begin();
+        var first = harness.State.Recovery!;
+        var group = harness.Adopt(harness.Machine.SubmitGroup(harness.State, Harness.TransactionId,
+            [[Harness.Recovery("r1", "done")], [Harness.Normal("n1", "in-doubt")]], Harness.Now, harness.NextRecoveryId));
+
+        Assert.Equal(TransactionMode.Recovering, harness.State.Mode);
+        Assert.Equal([first], group.Completed);
+        Assert.NotNull(group.StartedRecovery);
+        Assert.NotEqual(first.RecoveryId, group.StartedRecovery.RecoveryId);
+        Assert.Equal(group.StartedRecovery, harness.State.Recovery);
+    }
+
+    [Fact]
     public void SubmitGroup_OfRandomSubmissions_AnswersAndEndsLikeDecidingThemOneByOne()
     {
         for (var seed = 1; seed <= 300; seed++)
@@ -45,6 +76,7 @@ public sealed class GroupCommitTests
                 var union = oneByOne.Aggregate(WriteSet.None, (w, t) => w.Union(t.Writes));
                 Assert.True(union.Header == group.Writes.Header && union.Segments.SetEquals(group.Writes.Segments), $"writes differ ({context})");
                 Assert.True(single.Applied.SequenceEqual(grouped.Applied), $"applied effects differ ({context})");
+                Assert.True(oneByOne.SelectMany(t => t.Completed).SequenceEqual(group.Completed), $"completed recoveries differ ({context})");
                 Assert.Equal(single.State.Mode, grouped.State.Mode);
                 Assert.Equal(single.State.Pending.Count, grouped.State.Pending.Count);
                 if (random.Next(3) == 0)

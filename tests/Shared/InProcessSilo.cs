@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRecovery.Silo;
 
@@ -11,6 +13,11 @@ namespace OrleansRecovery.Tests.Shared;
 /// <c>silo-config/</c> for an environment, overridden by command-line style arguments (storage, ports, features under test).
 /// Shared as source by the test projects that start silos this way.
 /// </summary>
+/// <remarks>
+/// One difference from the real process: a fatal error (this silo declared dead by the others, typically when a busy machine
+/// delays its probes) stops this silo's host instead of ending the process, which here is the whole test run. Orleans'
+/// TestCluster does the same for its silos.
+/// </remarks>
 internal sealed class InProcessSilo : IAsyncDisposable
 {
     private InProcessSilo(IHost host) => Host = host;
@@ -45,7 +52,9 @@ internal sealed class InProcessSilo : IAsyncDisposable
     public static async Task<InProcessSilo> StartAsync(string? environment, string configDirectory, IReadOnlyList<string> args)
     {
         string[] all = [.. args, "--contentRoot", configDirectory, "--environment", environment ?? Environments.Production];
-        var host = SiloHost.Build(SiloHost.CreateBuilder(all).ConfigureSilo());
+        var builder = SiloHost.CreateBuilder(all).ConfigureSilo();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFatalErrorHandler, StopHostOnFatalError>());
+        var host = SiloHost.Build(builder);
         try
         {
             using var start = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -75,5 +84,18 @@ internal sealed class InProcessSilo : IAsyncDisposable
         }
 
         Host.Dispose();
+    }
+}
+
+/// <summary>Stops the silo's own host on a fatal error (see <see cref="InProcessSilo"/>), leaving the test process running.</summary>
+internal sealed class StopHostOnFatalError(IHostApplicationLifetime lifetime, ILogger<StopHostOnFatalError> logger) : IFatalErrorHandler
+{
+    public bool IsUnexpected(Exception exception) => true;
+
+    public void OnFatalException(object? sender = null, string? context = null, Exception? exception = null)
+    {
+        logger.LogError(exception, "Fatal error from {Sender}: {Context}. This in-process test silo stops; the test process goes on.",
+            sender, context);
+        lifetime.StopApplication();
     }
 }

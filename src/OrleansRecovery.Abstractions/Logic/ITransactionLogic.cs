@@ -25,4 +25,11 @@ public interface ITransactionLogic
     /// parked (never applied unchecked) until the logic is fixed.
     /// </summary>
     string? RecoveryScopeOf(string transactionId, object? data) => null;
+
+    /// <summary>
+    /// The message types the logic accepts, or empty (the default) when it does not declare them. When declared, a message whose
+    /// type is not declared for its kind is rejected on arrival (<see cref="RejectionCode.ApplicationRejected"/>, naming the valid
+    /// types) without reaching the logic, so it is never parked to fail at replay.
+    /// </summary>
+    IReadOnlyList<MessageTypeInfo> MessageTypes => [];
 }

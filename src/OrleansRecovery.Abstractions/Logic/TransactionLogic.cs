@@ -22,6 +22,11 @@ public abstract class TransactionLogic<TData> : ITransactionLogic
     /// </summary>
     protected virtual string? RecoveryScopeOf(string transactionId, TData data) => null;
 
+    /// <summary>
+    /// The message types the logic accepts, or empty (the default): undeclared. See <see cref="ITransactionLogic.MessageTypes"/>.
+    /// </summary>
+    public virtual IReadOnlyList<MessageTypeInfo> MessageTypes => [];
+
     object? ITransactionLogic.CreateInitialData(string transactionId) => CreateInitialData(transactionId);
 
     string? ITransactionLogic.RecoveryScopeOf(string transactionId, object? data) => RecoveryScopeOf(transactionId, Cast(data));

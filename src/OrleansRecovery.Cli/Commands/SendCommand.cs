@@ -18,7 +18,7 @@ internal static class SendCommand
     public static Command Create(CliContext context)
     {
         var transaction = TransactionArgument.Create();
-        var type = new Option<string?>("--type") { Description = "The message type, e.g. credit" };
+        var type = new Option<string?>("--type") { Description = "The message type, e.g. credit (recoveryctl types lists those the logic accepts)" };
         var payload = new Option<string>("--payload")
         {
             Description = "The payload (usually JSON), e.g. {\"amount\":100}",

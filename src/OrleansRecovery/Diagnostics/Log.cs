@@ -8,8 +8,8 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Information, "Transaction {TransactionId} entered recovery {RecoveryId}: {Reason}")]
     public static partial void RecoveryStarted(ILogger logger, string transactionId, string recoveryId, string reason);
 
-    [LoggerMessage(1002, LogLevel.Information, "Transaction {TransactionId} completed recovery; {PendingCount} parked messages to replay")]
-    public static partial void RecoveryCompleted(ILogger logger, string transactionId, long pendingCount);
+    [LoggerMessage(1002, LogLevel.Information, "Transaction {TransactionId} completed recovery {RecoveryId}; {PendingCount} parked messages to replay")]
+    public static partial void RecoveryCompleted(ILogger logger, string transactionId, string recoveryId, long pendingCount);
 
     [LoggerMessage(1003, LogLevel.Information, "Transaction {TransactionId} finished replay at position {ReplayPosition}")]
     public static partial void ReplayFinished(ILogger logger, string transactionId, long replayPosition);

@@ -384,11 +384,12 @@ internal sealed class TransactionGrain : Grain, ITransactionGrain, ITransactionW
             }
         }
 
-        if (before is { Mode: TransactionMode.Recovering, Recovery: { } ended } && _state.Mode == TransactionMode.Normal)
+        // From the transition, not by comparing modes: a group may complete a recovery and start another (Recovering → Recovering).
+        foreach (var ended in transition.Completed)
         {
             _metrics.RecoveryCompleted();
             _metrics.RecoveryLasted(_time.GetUtcNow() - ended.Since);
-            Log.RecoveryCompleted(_logger, TransactionId, _state.Pending.Count);
+            Log.RecoveryCompleted(_logger, TransactionId, ended.RecoveryId, _state.Pending.Count);
         }
 
         if (_state.ReplayDue)

@@ -12,6 +12,7 @@ namespace OrleansRecovery.StateMachine;
 internal sealed partial class RecoveryStateMachine
 {
     private readonly ITransactionLogic _logic;
+    private readonly DeclaredMessageTypes _types;
 
     /// <summary>Creates a state machine over the application's logic.</summary>
     public RecoveryStateMachine(ITransactionLogic logic, RecoveryLimits limits)
@@ -19,6 +20,7 @@ internal sealed partial class RecoveryStateMachine
         ArgumentNullException.ThrowIfNull(logic);
         ArgumentNullException.ThrowIfNull(limits);
         _logic = logic;
+        _types = new DeclaredMessageTypes(logic.MessageTypes);
         Limits = limits;
     }
 
@@ -56,6 +58,7 @@ internal sealed partial class RecoveryStateMachine
         var results = new List<SubmitResult>();
         var writes = WriteSet.None;
         RecoveryInfo? started = null;
+        var completed = new List<RecoveryInfo>();
         var keyProblem = TransactionIds.Problem(transactionId); // the key is the same for the whole group: checked once
         foreach (var messages in submissions)
         {
@@ -73,15 +76,17 @@ internal sealed partial class RecoveryStateMachine
             {
                 var step = Decide(state, transactionId, keyProblem, message, now, newRecoveryId, scopes);
                 state = step.State;
-                results.Add(step.Results[0]);
+                var result = step.Results[0];
+                results.Add(result.IsAccepted ? result with { Sequence = state.Counters.Processed + state.Counters.Queued } : result);
                 writes = writes.Union(step.Writes);
 
                 // The latest recovery started is the one to announce; an earlier one in the same group has completed already.
                 started = step.StartedRecovery ?? started;
+                completed.AddRange(step.Completed);
             }
         }
 
-        return new Transition(state, results, writes, started);
+        return new Transition(state, results, writes, started) { Completed = completed };
     }
 
     /// <summary>Enters recovery (idempotent: while recovering, nothing changes and no write is needed).</summary>
@@ -382,6 +387,11 @@ internal sealed partial class RecoveryStateMachine
             return Answer(counted, SubmitResult.Duplicate(message.MessageId), WriteSet.None);
         }
 
+        if (_types.Problem(message) is { } undeclared)
+        {
+            return Reject(state, message, SubmitResult.Rejected(message.MessageId, RejectionCode.ApplicationRejected, undeclared), now);
+        }
+
         return message.Kind == MessageKind.Recovery
             ? DecideRecovery(state, message, idHash, now)
             : DecideNormal(state, transactionId, message, idHash, payloadBytes, now, newRecoveryId, scopes);
@@ -440,10 +450,13 @@ internal sealed partial class RecoveryStateMachine
                 $"recovery {state.Recovery.RecoveryId} completed by {message.MessageId}; {next.Pending.Count} parked to replay", next.Pending.Count);
         }
 
-        var result = completes
-            ? SubmitResult.Processed(message.MessageId) with { Reason = "Recovery completed." }
-            : SubmitResult.Processed(message.MessageId);
-        return Answer(next, result, new WriteSet { Header = true });
+        if (!completes)
+        {
+            return Answer(next, SubmitResult.Processed(message.MessageId), new WriteSet { Header = true });
+        }
+
+        return Answer(next, SubmitResult.Processed(message.MessageId) with { Reason = "Recovery completed." }, new WriteSet { Header = true })
+            with { Completed = [state.Recovery] };
     }
 
     private Transition DecideNormal(TransactionState state, string transactionId, TransactionMessage message, ulong idHash,

@@ -20,6 +20,12 @@ internal sealed record Transition(
     /// </summary>
     public string? HeldBy { get; init; }
 
+    /// <summary>
+    /// The recoveries this transition completed, in order (a group can complete one and start another: the mode alone would read
+    /// Recovering → Recovering and hide the completion). Empty when none.
+    /// </summary>
+    public IReadOnlyList<RecoveryInfo> Completed { get; init; } = [];
+
     /// <summary>Campaign recovery only: the transaction already went through a recovery of that campaign, so nothing changed.</summary>
     public bool AlreadyJoined { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansRecovery.Logic;
 using OrleansRecovery.StateMachine;
 
 namespace OrleansRecovery.Tests.Unit.Support;
@@ -12,9 +13,9 @@ internal sealed class Harness
 
     private int _recoveries;
 
-    public Harness(RecoveryLimits? limits = null)
+    public Harness(RecoveryLimits? limits = null, ITransactionLogic? logic = null)
     {
-        Machine = new RecoveryStateMachine(new CountingLogic(), limits ?? new RecoveryLimits());
+        Machine = new RecoveryStateMachine(logic ?? new CountingLogic(), limits ?? new RecoveryLimits());
         State = Machine.NewState(TransactionId);
     }
 
