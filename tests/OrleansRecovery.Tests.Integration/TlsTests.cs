@@ -54,8 +54,6 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
                 $"--Orleans:Endpoints:SiloPort={ports[0]}",
                 $"--Orleans:Endpoints:GatewayPort={ports[1]}",
                 "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1",
-                // Probes get 20 s: on a busy machine a TLS handshake can take longer than 5 s, and nothing here kills a silo.
-                "--Orleans:ClusterMembership:ProbeTimeout=00:00:20",
                 "--Orleans:Tls:Enabled=true",
                 $"--Orleans:Tls:CertificatePath={pfx}",
                 $"--Orleans:Tls:CertificatePasswordVariable={_passwordVariable}",
