@@ -236,6 +236,16 @@ public sealed class CliTests(LedgerClusterFixture fixture)
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(15));
     }
 
+    [Fact]
+    public async Task Types_SaysWhichLogicRunsAndWhetherItDeclaresItsTypes()
+    {
+        // The suite's logic (the ledger plus a type that throws) declares none; the reference ledger's list is a unit test.
+        var types = await RunAsync("types");
+
+        Assert.Equal(0, types.Code);
+        Assert.Contains("TestLedgerLogic does not declare its message types", types.Output, StringComparison.Ordinal);
+    }
+
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);

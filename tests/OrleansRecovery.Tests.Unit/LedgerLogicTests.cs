@@ -9,6 +9,23 @@ public sealed class LedgerLogicTests
     private static readonly ITransactionLogic Logic = new LedgerLogic();
     private static readonly RecoveryInfo Recovery = new("rec-1", "test", DateTimeOffset.UnixEpoch);
 
+    [Fact]
+    public void LedgerDeclaresItsTypes_SoAnUnknownTypeIsRejectedOnArrival_NamingTheValidOnes()
+    {
+        Assert.Equal(["credit", "debit", "external-debit"],
+            Logic.MessageTypes.Where(t => t.Kind == MessageKind.Normal).Select(t => t.Type));
+        Assert.Equal(["adjustment", "settle", "reconciled"],
+            Logic.MessageTypes.Where(t => t.Kind == MessageKind.Recovery).Select(t => t.Type));
+        var machine = new OrleansRecovery.StateMachine.RecoveryStateMachine(Logic, new OrleansRecovery.StateMachine.RecoveryLimits());
+
+        var answer = machine.Submit(machine.NewState("acct"), "acct", [TransactionMessage.Normal("m1", "refund", "{}")],
+            DateTimeOffset.UnixEpoch, () => "rec-1").Results[0];
+
+        Assert.Equal(RejectionCode.ApplicationRejected, answer.Code);
+        Assert.Equal("Type 'refund' is not a normal message type of this logic; valid normal types: credit, debit, external-debit.",
+            answer.Reason);
+    }
+
     [Theory]
     [InlineData("{\"amount\":\"5\"}", "integer 'amount'")]
     [InlineData("{\"amount\":5.5}", "integer 'amount'")]
