@@ -301,6 +301,7 @@ public sealed class TransactionTestCluster : IAsyncDisposable
         }
 
         silo.AddTransactionRecovery<TLogic>(builder => builder.Configure(o => options.ConfigureRecovery?.Invoke(o)));
+        GrainDirectoryLoopGuard.AddTo(silo.Services);
         options.ConfigureSilo?.Invoke(silo);
         return tableName!;
     }
