@@ -32,16 +32,16 @@ internal sealed class DeclaredMessageTypes
             return null;
         }
 
-        var (valid, other, kind) = message.Kind == MessageKind.Recovery
-            ? (_recovery, _normal, "recovery")
-            : (_normal, _recovery, "normal");
+        var (valid, other, kind, otherKind) = message.Kind == MessageKind.Recovery
+            ? (_recovery, _normal, "recovery", "normal")
+            : (_normal, _recovery, "normal", "recovery");
         if (valid.Contains(message.Type))
         {
             return null;
         }
 
         var type = MessageValidator.Truncate(message.Type);
-        var hint = other.Contains(message.Type) ? $" ('{type}' is a {(kind == "normal" ? "recovery" : "normal")} message type: check the message's kind)" : "";
+        var hint = other.Contains(message.Type) ? $" ('{type}' is a {otherKind} message type: check the message's kind)" : "";
         return $"Type '{type}' is not a {kind} message type of this logic{hint}; valid {kind} types: {string.Join(", ", valid.Order(StringComparer.Ordinal))}.";
     }
 }
