@@ -1,6 +1,8 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Messaging;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -64,6 +66,46 @@ public sealed class TransactionTestCluster : IAsyncDisposable
     /// <summary>The cluster's ServiceId (part of every grain storage partition key).</summary>
     public string ServiceId => Cluster.Options.ServiceId;
 
+    /// <summary>The cluster's ClusterId (unique per test cluster).</summary>
+    public string ClusterId => Cluster.Options.ClusterId;
+
+    /// <summary>Whether the silos listen on real TCP ports (<see cref="TransactionTestClusterOptions.UseSockets"/>).</summary>
+    public bool UsesSockets { get; private init; }
+
+    /// <summary>
+    /// Configures a client of another host in the test (a stream producer, a front-end under test) to join this cluster: its
+    /// cluster and service ids, the gateways of the silos active at each refresh (so the client follows silos killed and started),
+    /// and the transaction streams on the cluster's queues. Needs <see cref="TransactionTestClusterOptions.UseSockets"/>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var frontEnd = Host.CreateApplicationBuilder();
+    /// frontEnd.UseOrleansClient(client => cluster.ConfigureExternalClient(client));
+    /// using var host = frontEnd.Build();
+    /// await host.StartAsync();
+    /// </code>
+    /// </example>
+    /// <exception cref="InvalidOperationException">The cluster runs on the in-memory transport, which no other host can reach.</exception>
+    public IClientBuilder ConfigureExternalClient(IClientBuilder client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!UsesSockets)
+        {
+            throw new InvalidOperationException(
+                "This test cluster runs on Orleans' in-memory transport, which no other host can join. Start it with " +
+                "TransactionTestClusterOptions.UseSockets = true to connect an external client.");
+        }
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = ClusterId;
+            o.ServiceId = ServiceId;
+        });
+        client.Services.AddSingleton<IGatewayListProvider>(new TestClusterGateways(Cluster));
+        client.UseTransactionRecoveryStreams(ConnectionString, queuePrefix: QueuePrefix, queueCount: QueueCount);
+        return client;
+    }
+
     /// <summary>Starts a cluster on the storage account of <paramref name="connectionString"/>.</summary>
     /// <typeparam name="TLogic">The application's transaction logic.</typeparam>
     public static async Task<TransactionTestCluster> StartAsync<TLogic>(string connectionString,
@@ -78,6 +120,12 @@ public sealed class TransactionTestCluster : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder(checked((short)options.SiloCount));
         var tableName = new TransactionAzureStorageOptions().TableName;
         builder.ConfigureSilo((_, silo) => tableName = ConfigureSilo<TLogic>(silo, connectionString, options));
+        if (options.UseSockets)
+        {
+            builder.ConfigureSiloHost((_, host) => SocketTransport.Use(host));
+            builder.ConfigureClientHost(SocketTransport.Use);
+        }
+
         builder.ConfigureClient(client =>
         {
             client.UseTransactionRecoveryStreams(connectionString, queuePrefix: options.QueuePrefix, queueCount: options.QueueCount);
@@ -95,7 +143,10 @@ public sealed class TransactionTestCluster : IAsyncDisposable
             throw;
         }
 
-        return new TransactionTestCluster(cluster, connectionString, options.QueuePrefix, options.QueueCount, tableName);
+        return new TransactionTestCluster(cluster, connectionString, options.QueuePrefix, options.QueueCount, tableName)
+        {
+            UsesSockets = options.UseSockets,
+        };
     }
 
     /// <summary>Starts an <see cref="AzuriteInstance"/> (in memory) and a cluster on it; disposing the cluster kills Azurite too.</summary>

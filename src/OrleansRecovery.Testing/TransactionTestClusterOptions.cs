@@ -38,6 +38,13 @@ public sealed class TransactionTestClusterOptions
     /// </summary>
     public Func<IServiceProvider, IGrainStorage, IGrainStorage>? WrapStorage { get; set; }
 
+    /// <summary>
+    /// Silos and the cluster's client talk over real loopback TCP (each silo on free ports the test cluster allocates) instead of
+    /// the test cluster's in-memory transport, so that another host in the test (a stream producer, a front-end under test) can
+    /// join the cluster as a client: <see cref="TransactionTestCluster.ConfigureExternalClient"/>. Default false: in memory, faster.
+    /// </summary>
+    public bool UseSockets { get; set; }
+
     /// <summary>Further silo configuration (extra grains' storage, logging...). Runs last.</summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; set; }
 
