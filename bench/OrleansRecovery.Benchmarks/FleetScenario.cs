@@ -56,22 +56,25 @@ public sealed class FleetScenario(BenchHost host, BenchOptions options, Report r
             for (var position = 0; position < arms.Length; position++)
             {
                 var arm = arms[(round + position) % arms.Length];
-                var (rate, timeouts) = await arm.RunAsync(arm.KeyPrefix, first, count, options.FleetMessages, options.FleetConcurrency);
+                var (rate, timeouts, done) = await arm.RunAsync(arm.KeyPrefix, first, count, options.FleetMessages, options.FleetConcurrency,
+                    options.FleetBudget);
+                var stopped = done < count * options.FleetMessages ? $", stopped at its {options.FleetBudget?.TotalSeconds:0} s budget after {done:N0} messages" : "";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  fleet round {round + 1}/{rounds} {arm.Name}: {count:N0} tx x {options.FleetMessages}, {rate:N0} msgs/s, {timeouts} calls timed out"));
+                    $"  fleet round {round + 1}/{rounds} {arm.Name}: {count:N0} tx x {options.FleetMessages}, {rate:N0} msgs/s, {timeouts} calls timed out{stopped}"));
             }
         }
 
         var (batching, byDefault, naive) = (arms[0], arms[1], arms[2]);
-        await VerifyAsync(batchingClient, batching.KeyPrefix, options.FleetTransactions, options.FleetMessages);
-        await VerifyAsync(host.Client, byDefault.KeyPrefix, options.FleetTransactions, options.FleetMessages);
+        await VerifyAsync(batchingClient, batching);
+        await VerifyAsync(host.Client, byDefault);
         var raw = await RawBatchEntitiesPerSecondAsync();
 
         var ratio = batching.Rate / naive.Rate;
         var defaultRatio = byDefault.Rate / naive.Rate;
         var requestsPerMessage = batching.Requests / (double)batching.Done;
         var defaultRequestsPerMessage = byDefault.Requests / (double)byDefault.Done;
-        var naiveRequestsPerMessage = (options.FleetTransactions + (double)naive.Done) / naive.Done;
+        // One read per transaction it activated (message k reaches every transaction before k+1) and one write per message.
+        var naiveRequestsPerMessage = (Math.Min(options.FleetTransactions, naive.Done) + (double)naive.Done) / naive.Done;
         var p99Ratio = batching.Latency(0.99) / naive.Latency(0.99);
         report.Set("fleet.batching_msgs_per_s", batching.Rate);
         report.Set("fleet.default_msgs_per_s", byDefault.Rate);
@@ -97,6 +100,13 @@ public sealed class FleetScenario(BenchHost host, BenchOptions options, Report r
             $"default {Report.F(byDefault.Latency(0.5), "0.0")} / {Report.F(byDefault.Latency(0.99), "0.0")}; naive {Report.F(naive.Latency(0.5), "0.0")} / {Report.F(naive.Latency(0.99), "0.0")}",
             Report.F(p99Ratio, "0.00"), report.Target("fleet.p99_ratio", p99Ratio, 1.5, atLeast: false));
         report.Row("raw", "Azure SDK entities/s in batches of 100", Report.F(raw));
+        foreach (var arm in arms.Where(a => a.Done < options.FleetTransactions * options.FleetMessages))
+        {
+            report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"fleet {arm.Name}: stopped at its {options.FleetBudget?.TotalSeconds:0} s budget per round after {arm.Done:N0} of " +
+                $"{options.FleetTransactions * options.FleetMessages:N0} messages; its rate and latencies are over what it finished."));
+        }
+
         foreach (var arm in arms.Where(a => a.TimedOut > 0))
         {
             report.Notes.Add($"fleet {arm.Name}: {arm.TimedOut} calls timed out, had their activation cancelled or (naive) failed a write under overload{(arm.Name == "naive" ? ", not resent" : ", resent")}.");
@@ -107,15 +117,18 @@ public sealed class FleetScenario(BenchHost host, BenchOptions options, Report r
             $"({batchingCluster.BatchesSent:N0} batches, {batchingCluster.ReadsSent:N0} range reads over the whole run, warm-up included)."));
     }
 
-    private static async Task VerifyAsync(IClusterClient client, string prefix, int transactions, int messages)
+    /// <summary>
+    /// Every credit the arm had acknowledged is in the balance, once: checked on the first, middle and last transaction of each
+    /// round that received any (an arm stopped by its budget has sent fewer than all).
+    /// </summary>
+    private static async Task VerifyAsync(IClusterClient client, FleetArm arm)
     {
-        foreach (var tx in new[] { 0, transactions / 2, transactions - 1 })
+        foreach (var (id, acknowledged) in arm.Samples())
         {
-            var id = FleetArm.TransactionId(prefix, tx);
             var data = await client.GetDataAsync<LedgerData>(id);
-            if (data?.Balance != messages)
+            if ((data?.Balance ?? 0) != acknowledged)
             {
-                throw new InvalidOperationException($"fleet: {id} has balance {data?.Balance}, expected {messages}.");
+                throw new InvalidOperationException($"fleet {arm.Name}: {id} has balance {data?.Balance}, {acknowledged} credits acknowledged.");
             }
         }
     }
@@ -145,6 +158,8 @@ internal sealed class FleetArm(string name, string keyPrefix, Func<string, Trans
     private const int MaxSends = 5;
 
     private readonly List<double> _latencyMs = [];
+    private readonly Dictionary<string, int> _acknowledged = new(StringComparer.Ordinal);
+    private readonly List<(int First, int Count)> _rounds = [];
     private TimeSpan _elapsed;
 
     public string Name { get; } = name;
@@ -171,9 +186,17 @@ internal sealed class FleetArm(string name, string keyPrefix, Func<string, Trans
         // The naive grain's write conflicting with its own earlier write whose answer was lost (it has no dedup to absorb it).
         or NaiveWriteFailedException;
 
+    /// <summary>First, middle and last transaction of each measured round with the credits acknowledged to each.</summary>
+    public IEnumerable<(string Id, int Acknowledged)> Samples() => _rounds
+        .SelectMany(r => new[] { r.First, r.First + (r.Count / 2), r.First + r.Count - 1 })
+        .Select(i => TransactionId(KeyPrefix, i))
+        .Select(id => (id, _acknowledged.GetValueOrDefault(id)));
+
     public void Reset()
     {
         _latencyMs.Clear();
+        _acknowledged.Clear();
+        _rounds.Clear();
         _elapsed = TimeSpan.Zero;
         Done = 0;
         Requests = 0;
@@ -181,12 +204,16 @@ internal sealed class FleetArm(string name, string keyPrefix, Func<string, Trans
     }
 
     /// <summary>
-    /// Sends <paramref name="messages"/> credits to each of <paramref name="count"/> transactions from index <paramref name="first"/>;
-    /// returns the rate and the calls that timed out. A call's latency includes its resends.
+    /// Sends <paramref name="messages"/> credits to each of <paramref name="count"/> transactions from index <paramref name="first"/>
+    /// (message k to every transaction before message k+1), starting no call after <paramref name="budget"/>; returns the rate, the
+    /// calls that timed out and the messages completed. A call's latency includes its resends.
     /// </summary>
-    public async Task<(double Rate, int TimedOut)> RunAsync(string prefix, int first, int count, int messages, int concurrency)
+    public async Task<(double Rate, int TimedOut, int Done)> RunAsync(string prefix, int first, int count, int messages, int concurrency,
+        TimeSpan? budget = null)
     {
         var latencies = new double[count * messages];
+        Array.Fill(latencies, double.NaN);
+        var acknowledged = new int[count];
         var failed = 0;
         var timedOut = 0;
         var before = requests?.Invoke() ?? 0;
@@ -201,6 +228,10 @@ internal sealed class FleetArm(string name, string keyPrefix, Func<string, Trans
                     if (!await submit(TransactionId(prefix, first + (i % count)), message))
                     {
                         Interlocked.Increment(ref failed);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref acknowledged[i % count]);
                     }
 
                     break;
@@ -217,7 +248,7 @@ internal sealed class FleetArm(string name, string keyPrefix, Func<string, Trans
             }
 
             latencies[i] = clock.Elapsed.TotalMilliseconds;
-        });
+        }, budget);
         TimedOut += timedOut;
         if (failed > 0)
         {
@@ -227,7 +258,16 @@ internal sealed class FleetArm(string name, string keyPrefix, Func<string, Trans
         Requests += (requests?.Invoke() ?? 0) - before;
         Done += done;
         _elapsed += elapsed;
-        _latencyMs.AddRange(latencies);
-        return (Work.Rate(done, elapsed), timedOut);
+        _latencyMs.AddRange(latencies.Where(l => !double.IsNaN(l))); // calls never started (budget) have no latency
+        if (prefix == KeyPrefix)
+        {
+            _rounds.Add((first, count));
+            for (var t = 0; t < count; t++)
+            {
+                _acknowledged[TransactionId(prefix, first + t)] = acknowledged[t];
+            }
+        }
+
+        return (Work.Rate(done, elapsed), timedOut, done);
     }
 }
