@@ -79,7 +79,8 @@ public sealed class TransactionTestCluster : IAsyncDisposable
     /// </summary>
     /// <example>
     /// <code>
-    /// var frontEnd = Host.CreateApplicationBuilder();
+    /// // No defaults: an appsettings.json of a silo copied into the test's output would configure this client too.
+    /// var frontEnd = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
     /// frontEnd.UseOrleansClient(client => cluster.ConfigureExternalClient(client));
     /// using var host = frontEnd.Build();
     /// await host.StartAsync();
