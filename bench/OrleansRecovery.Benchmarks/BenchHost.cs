@@ -64,6 +64,7 @@ public sealed class BenchHost : IAsyncDisposable
                 {
                     a.QueuePollPeriod = options.PollPeriod;
                     a.BatchContainerBatchSize = options.BatchContainerBatchSize;
+                    a.MessageVisibilityTimeout = options.VisibilityTimeout ?? a.MessageVisibilityTimeout;
                     if (options.Batching)
                     {
                         a.Batching.Enabled = true;

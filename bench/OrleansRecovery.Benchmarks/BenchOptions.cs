@@ -111,6 +111,9 @@ public sealed class BenchOptions
     /// <summary>stream: SimpleQueueCache size per queue (null = Orleans' default, 4,096).</summary>
     public int? CacheSize { get; private set; } = 128;
 
+    /// <summary>stream: the provider's queue message visibility timeout (null = the engine's default).</summary>
+    public TimeSpan? VisibilityTimeout { get; private set; }
+
     /// <summary>stream: producer window, the most events published but not yet consumed (0 = unbounded).</summary>
     public int ProducerWindow { get; private set; } = 1_000;
 
@@ -118,7 +121,7 @@ public sealed class BenchOptions
     public int PublishBatch { get; private set; } = 10;
 
     /// <summary>
-    /// stream: CPU-burning threads beside the contended pass (<c>--contend N</c>; default 2 in a full run, 0 in a quick run;
+    /// stream: CPU-burning processes beside the contended pass (<c>--contend N</c>; default 2 in a full run, 0 in a quick run;
     /// 0 skips the pass).
     /// </summary>
     public int Contend { get; private set; } = 2;
@@ -260,6 +263,9 @@ public sealed class BenchOptions
                 case "--cache":
                     o.CacheSize = NextInt() is > 0 and var size ? size : null;
                     break;
+                case "--visibility-s":
+                    o.VisibilityTimeout = TimeSpan.FromSeconds(NextInt());
+                    break;
                 case "--window":
                     o.ProducerWindow = NextInt();
                     break;
@@ -332,7 +338,7 @@ public sealed class BenchOptions
 
         if (o.Contend < 0)
         {
-            throw new ArgumentException("--contend must be 0 (no contended stream pass) or more burning threads.");
+            throw new ArgumentException("--contend must be 0 (no contended stream pass) or more burning processes.");
         }
 
         if (o.FleetTransactions < 1 || o.FleetMessages < 1 || o.FleetConcurrency < 1 || o.FleetBuckets is < 1)
@@ -374,9 +380,9 @@ public sealed class BenchOptions
         usage: scripts/bench.sh [--quick] [--json PATH] [--only many,hot,append,replay,stream,outage,fleet,idle] [--check-targets]
                [--stream-sweep] [--azurite-location DIR] [--silos N] [--concurrency N] [--many-messages N] [--many-rounds N] [--warm-up-s N] [--dedup-window N] [--timeline-capacity N] [--hot-messages N]
                [--replay-depth N] [--append-depths 100,1000,...] [--stream-events N] [--streams N] [--queues N]
-               [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--window N (0 = unbounded)] [--publish-batch N]
+               [--poll-ms N] [--batch-container N] [--cache N (0 = Orleans default 4096)] [--visibility-s N] [--window N (0 = unbounded)] [--publish-batch N]
                [--idle-transactions N] [--idle-buckets N] [--idle-collection-s N]
-               [--contend N (CPU-burning threads beside the stream scenario's contended pass; 0 skips it)]
+               [--contend N (CPU-burning processes beside the stream scenario's contended pass; 0 skips it)]
                [--stream-deadline-s N] [--naive-budget-s N] [--outage-transactions N] [--outage-scope-transactions N]
                [--fleet-transactions N] [--fleet-messages N] [--fleet-concurrency N] [--fleet-buckets N] [--fleet-budget-s N] [--batching]
                [--registry-shards N] [--no-announce] [--log-warnings] (engine settings, for diagnosis only)

@@ -1,39 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace OrleansRecovery.Benchmarks;
 
 /// <summary>
-/// CPU-burning threads beside the benchmark (<c>--contend N</c>): a node busy with other work, as users' nodes are. Each is a
-/// dedicated normal-priority thread (not a thread-pool thread, so it competes with the silo the way another process would,
-/// without starving the pool's own workers of queue slots) spinning on arithmetic until disposed.
+/// CPU-burning processes beside the benchmark (<c>--contend N</c>): a node busy with other work, as users' nodes are. Each is
+/// this benchmark started again with <see cref="BurnArgument"/> and its own process id, one normal-priority thread spinning on arithmetic until killed.
+/// Processes rather than threads of the benchmark: other work on a node runs in other processes, and a thread spinning inside
+/// the silo's process would also have to be suspended at each of its garbage collections, a cost other work does not add.
 /// </summary>
 public sealed class Contention : IDisposable
 {
-    private readonly List<Thread> threads = [];
-    private volatile bool stop;
+    /// <summary>The argument that makes the benchmark a burner (handled first thing in Program.cs).</summary>
+    public const string BurnArgument = "--burn";
 
-    private Contention(int threadCount)
+    private readonly List<Process> processes = [];
+
+    private Contention(int count)
     {
-        for (var i = 0; i < threadCount; i++)
+        var entry = typeof(Contention).Assembly.Location;
+        for (var i = 0; i < count; i++)
         {
-            var thread = new Thread(Burn) { IsBackground = true, Name = $"bench-contend-{i}" };
-            threads.Add(thread);
-            thread.Start();
+            var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
+            if (!string.IsNullOrEmpty(entry) && entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) &&
+                !Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "").Equals(Path.GetFileNameWithoutExtension(entry), StringComparison.OrdinalIgnoreCase))
+            {
+                // Run as `dotnet OrleansRecovery.Benchmarks.dll`: the host is dotnet, the benchmark its argument.
+                start.ArgumentList.Add(entry);
+            }
+
+            start.ArgumentList.Add(BurnArgument);
+            start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            processes.Add(Process.Start(start) ?? throw new InvalidOperationException($"Could not start burner {start.FileName}."));
         }
     }
 
-    /// <summary>Burning threads now running.</summary>
-    public int Threads => threads.Count;
+    /// <summary>Burning processes now running.</summary>
+    public int Count => processes.Count;
 
-    /// <summary>Starts <paramref name="threadCount"/> burning threads (none when 0).</summary>
-    public static Contention Start(int threadCount)
+    /// <summary>Starts <paramref name="count"/> burning processes (none when 0).</summary>
+    public static Contention Start(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(threadCount);
-        return new Contention(threadCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new Contention(count);
     }
 
-    private void Burn()
+    /// <summary>
+    /// Spins on arithmetic until killed, or until the benchmark process <paramref name="parentId"/> is gone (checked about once a
+    /// second), so that a benchmark that crashed leaves no burner behind.
+    /// </summary>
+    public static int Burn(int parentId)
     {
         var x = 1.0;
-        while (!stop)
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
             for (var i = 0; i < 100_000; i++)
             {
@@ -44,16 +64,47 @@ public sealed class Contention : IDisposable
             {
                 x = 1.0;
             }
+
+            if (clock.ElapsedMilliseconds > 1_000)
+            {
+                clock.Restart();
+                if (!IsRunning(parentId))
+                {
+                    return 0;
+                }
+            }
         }
     }
 
-    /// <summary>Stops the threads and waits for them.</summary>
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Kills the burners and waits for them.</summary>
     public void Dispose()
     {
-        stop = true;
-        foreach (var thread in threads)
+        foreach (var process in processes)
         {
-            thread.Join();
+            try
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+
+            process.Dispose();
         }
     }
 }

@@ -5,6 +5,11 @@ using OrleansRecovery.Benchmarks;
 // The side-by-side benchmark of issue 5: one process, one in-memory Azurite, one cluster; "ours" (TransactionGrain + LedgerLogic
 // as shipped), "naive" (NaiveGrains.cs) and "raw" (Azure SDK) on the same storage. Exit code 0 = every scenario ran and passed its
 // correctness checks (and, with --check-targets, met its targets); 1 = a scenario failed; 2 = bad arguments.
+if (args is [Contention.BurnArgument, var parent])
+{
+    return Contention.Burn(int.Parse(parent, CultureInfo.InvariantCulture));
+}
+
 BenchOptions options;
 try
 {
