@@ -18,20 +18,36 @@ public sealed class Contention : IDisposable
 
     private Contention(int count)
     {
+        var host = Environment.ProcessPath ?? "dotnet";
         var entry = typeof(Contention).Assembly.Location;
         for (var i = 0; i < count; i++)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
-            if (!string.IsNullOrEmpty(entry) && entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) &&
-                !Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "").Equals(Path.GetFileNameWithoutExtension(entry), StringComparison.OrdinalIgnoreCase))
+            var start = new ProcessStartInfo(host) { UseShellExecute = false };
+            if (Path.GetFileName(host) is "dotnet" or "dotnet.exe")
             {
-                // Run as `dotnet OrleansRecovery.Benchmarks.dll`: the host is dotnet, the benchmark its argument.
+                // Run as `dotnet OrleansRecovery.Benchmarks.dll`: the benchmark is the host's first argument. Run by its apphost
+                // (`dotnet run`, scripts/bench.sh), the process is the benchmark itself and takes the burn argument first.
                 start.ArgumentList.Add(entry);
             }
 
             start.ArgumentList.Add(BurnArgument);
             start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
             processes.Add(Process.Start(start) ?? throw new InvalidOperationException($"Could not start burner {start.FileName}."));
+        }
+
+        // A burner that exits at once (a wrong command line, as when this ran under `dotnet run` and passed the dll twice) would
+        // leave the pass uncontended and its figures wrong without a word; fail it instead.
+        var settled = Stopwatch.StartNew();
+        foreach (var burner in processes)
+        {
+            var left = TimeSpan.FromSeconds(1) - settled.Elapsed;
+            if (burner.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            {
+                var message = $"A CPU-burning process ({burner.StartInfo.FileName} {string.Join(' ', burner.StartInfo.ArgumentList)}) " +
+                    $"exited at once with code {burner.ExitCode}.";
+                Dispose();
+                throw new InvalidOperationException(message);
+            }
         }
     }
 

@@ -226,30 +226,25 @@ internal sealed class FleetArm(string name, string keyPrefix, Func<string, Trans
         {
             var clock = Stopwatch.StartNew();
             var message = Work.Credit($"f{i / count}");
-            while (true)
+            var id = TransactionId(prefix, first + (i % count));
+            try
             {
-                try
+                var processed = resend
+                    ? await Work.ResendWhileLostAsync(() => submit(id, message), IsOverload, ResendFor, () => Interlocked.Increment(ref timedOut))
+                    : await submit(id, message);
+                if (!processed)
                 {
-                    if (!await submit(TransactionId(prefix, first + (i % count)), message))
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref acknowledged[i % count]);
-                    }
-
-                    break;
+                    Interlocked.Increment(ref failed);
                 }
-                catch (Exception ex) when (IsOverload(ex) && resend && clock.Elapsed < ResendFor)
+                else
                 {
-                    Interlocked.Increment(ref timedOut);
+                    Interlocked.Increment(ref acknowledged[i % count]);
                 }
-                catch (Exception ex) when (IsOverload(ex) && !resend)
-                {
-                    Interlocked.Increment(ref timedOut);
-                    break;
-                }
+            }
+            catch (Exception ex) when (IsOverload(ex) && !resend)
+            {
+                // The naive grain has no dedup, so a lost call is counted and not resent.
+                Interlocked.Increment(ref timedOut);
             }
 
             latencies[i] = clock.Elapsed.TotalMilliseconds;

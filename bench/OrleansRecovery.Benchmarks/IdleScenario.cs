@@ -131,19 +131,7 @@ public sealed class IdleScenario(BenchHost host, BenchOptions options, Report re
     /// One touch, resent while it times out (same message id: a repeat is answered Duplicate) for up to 5 minutes. On Azurite the
     /// touch slows as the table grows, and a full run lost its figures to one call of 100,000 that met the 30 s response timeout.
     /// </summary>
-    private static async Task<SubmitOutcome> TouchAsync(ITransactionGrain transaction)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return (await transaction.SubmitAsync(Work.Credit("i"))).Outcome;
-            }
-            catch (Exception ex) when ((ex is TimeoutException or OperationCanceledException) && clock.Elapsed < TimeSpan.FromMinutes(5))
-            {
-                // Resend.
-            }
-        }
-    }
+    private static Task<SubmitOutcome> TouchAsync(ITransactionGrain transaction) =>
+        Work.ResendWhileLostAsync(async () => (await transaction.SubmitAsync(Work.Credit("i"))).Outcome,
+            ex => ex is TimeoutException or OperationCanceledException, TimeSpan.FromMinutes(5));
 }

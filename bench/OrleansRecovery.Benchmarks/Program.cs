@@ -35,7 +35,7 @@ await using (var host = await BenchHost.StartAsync(options))
 {
     Console.WriteLine($"Azurite {(options.AzuriteLocation is null ? "in memory" : "on disk")}, {options.Silos} silo(s), cluster up after {wall.Elapsed.TotalSeconds:0.0} s");
     var client = new ClientScenarios(host, options, report);
-    var stream = new StreamScenarios(host, options, report);
+    var stream = new StreamScenarios(options, report); // on an Azurite and cluster of its own (see the class)
     var outage = new OutageScenario(host, options, report, client);
     var fleet = new FleetScenario(host, options, report);
     var idle = new IdleScenario(host, options, report);

@@ -28,7 +28,7 @@ public sealed class Report
         "stream.p50_ms", "stream.p95_ms", "stream.events_per_s", "stream.raw_ops_per_s", "stream.ratio",
         "stream.plain_p50_ms", "stream.p50_ratio",
         "stream.contended_events_per_s", "stream.contended_raw_ops_per_s", "stream.contended_ratio", "stream.contended_redelivered",
-        "stream.contended_unconsumed",
+        "stream.contended_unconsumed", "stream.contended_azurite_peak_mb",
         "outage.enter_per_s", "outage.enter_ratio", "outage.raw_at_size_per_s", "outage.table_records", "outage.park_per_s", "outage.park_ratio", "outage.complete_per_s", "outage.total_s",
         "outage.writes_per_enter", "outage.registry_writes", "outage.registry_bytes_per_change", "outage.switch_ms", "outage.open_ms",
         "outage.calls_enter_per_s", "outage.calls_enter_p99_ms", "outage.calls_complete_per_s", "outage.calls_complete_p99_ms",

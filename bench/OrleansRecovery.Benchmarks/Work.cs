@@ -49,6 +49,31 @@ public static class Work
         return (done, clock.Elapsed);
     }
 
+    /// <summary>
+    /// Makes <paramref name="call"/>, and makes it again while it fails with an exception <paramref name="isLost"/> accepts (a call
+    /// lost to an overloaded machine: its answer never came) until <paramref name="resendFor"/> has passed since the first attempt;
+    /// then the last such exception propagates. Only for calls that are safe to repeat: the engine answers a repeated message id
+    /// <c>Duplicate</c>, so a resent message is applied once. <paramref name="onLost"/> runs once per lost attempt.
+    /// </summary>
+    public static async Task<T> ResendWhileLostAsync<T>(Func<Task<T>> call, Func<Exception, bool> isLost, TimeSpan resendFor,
+        Action? onLost = null)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(isLost);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (isLost(ex) && clock.Elapsed < resendFor)
+            {
+                onLost?.Invoke();
+            }
+        }
+    }
+
     /// <summary>Items per second.</summary>
     public static double Rate(int done, TimeSpan elapsed) => elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
 
