@@ -99,7 +99,7 @@ public sealed class IdleScenario(BenchHost host, BenchOptions options, Report re
         report.Row("idle", $"RSS per active transaction ({active:N0} active)", Report.F(rssPerTx) + " B",
             $"managed heap {Report.F(heapPerTx)} B/tx; +{Report.F(touched.RssMb - before.RssMb)} MiB RSS in all");
         report.Row("idle", $"after idle collection ({collectedAfter.TotalSeconds:0} s, age {options.IdleCollectionAge.TotalSeconds:0} s)",
-            $"+{Report.F(idle.RssMb - before.RssMb)} MiB RSS", $"heap +{Report.F(idle.HeapMb - before.HeapMb)} MiB; {remaining:N0} still active");
+            $"{Signed(idle.RssMb - before.RssMb)} MiB RSS", $"heap {Signed(idle.HeapMb - before.HeapMb)} MiB; {remaining:N0} still active");
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"idle: differences against the process before the touch (RSS {before.RssMb:0} MiB, heap {before.HeapMb:0} MiB), each read after an aggressive full GC (compacting, free memory decommitted); native memory the runtime and Orleans keep (thread stacks, pools, the message center) is not returned."));
         if (remaining > count / 100)
@@ -112,6 +112,9 @@ public sealed class IdleScenario(BenchHost host, BenchOptions options, Report re
         (await management.GetSimpleGrainStatistics())
             .Where(s => s.GrainType.Contains("TransactionGrain", StringComparison.Ordinal))
             .Sum(s => s.ActivationCount);
+
+    /// <summary>A difference with its sign (the resident set can end below where it began).</summary>
+    private static string Signed(double value) => (value >= 0 ? "+" : "") + Report.F(value);
 
     /// <summary>The process's resident set and managed heap, after an aggressive (decommitting) full collection.</summary>
     private readonly record struct Memory(double RssMb, double HeapMb)
