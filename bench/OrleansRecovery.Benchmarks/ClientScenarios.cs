@@ -152,6 +152,17 @@ public sealed class ClientScenarios(BenchHost host, BenchOptions options, Report
             report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"many {arm.Name}: CPU per message {arm.SelfCpuUs:N0} us in this process (cluster and client), {arm.AzuriteCpuUs:N0} us in Azurite"));
         }
+
+        // What each write carried, read back after the timed part: Azurite's CPU per request grows with the body it parses and
+        // stores, and ours' record holds what the naive one does not (the dedup window's hashes, the answer counters).
+        var oursSize = await RecordSizes.MeasureAsync(host.ConnectionString, host.Cluster.TableName, "many-o");
+        var naiveSize = await RecordSizes.MeasureAsync(host.ConnectionString, BenchHost.NaiveTable, "many-n");
+        report.Set("many.ours_record_bytes", oursSize.JsonBytes);
+        report.Set("many.naive_record_bytes", naiveSize.JsonBytes);
+        report.Row("many", $"record size after {options.ManyMessages} msgs, JSON body (stored payload)",
+            $"{Report.F(oursSize.JsonBytes)} ({Report.F(oursSize.PayloadBytes)})", $"{Report.F(naiveSize.JsonBytes)} ({Report.F(naiveSize.PayloadBytes)})",
+            Report.F(naiveSize.JsonBytes == 0 ? 0 : oursSize.JsonBytes / naiveSize.JsonBytes, "0.00"),
+            $"{oursSize.Records:N0} / {naiveSize.Records:N0} records read back");
     }
 
     /// <summary>hot: one transaction, concurrent submitters.</summary>

@@ -75,6 +75,7 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
             {
                 resent = true;
                 Interlocked.Increment(ref _resent);
+                Console.WriteLine($"         outage: a submit to '{id}' met the 30 s response timeout and is resent; so far the Azure SDK saw {SlowStorageResponses.Since(0)}");
             });
         return (result, resent);
     }
@@ -235,6 +236,7 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
         Console.WriteLine($"         outage: {n:N0} BeginRecoveryAsync calls in {enterElapsed.TotalSeconds:0.0} s");
         var completeMs = new double[n];
         var atComplete = Tally.Snapshot();
+        var slowAtComplete = SlowStorageResponses.Mark();
         var notProcessed = 0;
         var (completed, completeElapsed) = await Work.RunAsync(n, options.Concurrency, async i =>
         {
@@ -247,6 +249,7 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
             }
         });
         var completeOps = Tally.Since(atComplete);
+        var slowDuringComplete = SlowStorageResponses.Since(slowAtComplete);
         if (notProcessed > 0)
         {
             throw new InvalidOperationException($"outage calls: {notProcessed} of {n} completing messages were not Processed.");
@@ -270,6 +273,7 @@ public sealed class OutageScenario(BenchHost host, BenchOptions options, Report 
         report.Row("outage", "completing msg p99 ms", Report.F(completeP99), $"max {completeMs.Max():N0} ms", "",
             report.Target("outage.calls_complete_p99_ms", completeP99, 5_000, atLeast: false));
         report.Notes.Add($"outage calls: storage per BeginRecoveryAsync {PerTx(enterOps, n)}; per completing message {PerTx(completeOps, n)}");
+        report.Notes.Add($"outage calls: while the completing messages ran, the Azure SDK saw {slowDuringComplete} (its ResponseDelay warning)");
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ catch (ArgumentException ex)
 
 var wall = Stopwatch.StartNew();
 BenchCounters.Start();
+SlowStorageResponses.Start();
 Console.WriteLine($"OrleansRecovery benchmark ({(options.Quick ? "quick" : "full")}) on {Machine.Describe()}");
 if (options.StreamSweep)
 {
@@ -69,6 +70,7 @@ await using (var host = await BenchHost.StartAsync(options))
     azuritePeak = host.AzuritePeakMb();
 }
 
+report.Notes.Add($"storage over the whole run: the Azure SDK saw {SlowStorageResponses.Since(0)}");
 var peak = Machine.SelfPeakRssMb();
 report.Set("rss.peak_mb", peak);
 report.Row("rss", "peak RSS MiB (benchmark process: client + silo)", Report.F(peak), $"Azurite {Report.F(azuritePeak)}");

@@ -20,7 +20,7 @@ public sealed class Report
     public static readonly string[] Keys =
     [
         "many.ours_msgs_per_s", "many.naive_msgs_per_s", "many.ratio", "many.control_ratio", "many.writes_per_msg",
-        "many.batching_msgs_per_s", "many.batching_ratio", "many.batching_requests_per_msg",
+        "many.batching_msgs_per_s", "many.batching_ratio", "many.batching_requests_per_msg", "many.ours_record_bytes", "many.naive_record_bytes",
         "hot.ours_msgs_per_s", "hot.naive_msgs_per_s", "hot.ratio", "hot.writes_per_msg",
         "append.us_at_100", "append.us_at_1000", "append.us_at_10000", "append.us_at_50000", "append.ratio", "append.naive_failed_at",
         "append.page_ms", "append.page_depth_ratio",
